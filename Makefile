@@ -1,0 +1,66 @@
+# ksplice: rebootless kernel updates built from the compiler out.
+#
+#   make              build every userspace part (plugin, patchgen, ksplice)
+#   make test-kernel  extract, configure and build the 6.1 test kernel
+#   make check        run every test; ends with "N passed, N failed"
+#   make demo         a one-line fix applied live in QEMU, then undone
+#   make install      install the command, plugin, kbuild and kmod files
+
+CC       ?= gcc
+CXX      ?= g++
+BUILD    := build
+PREFIX   ?= /usr/local
+JOBS     ?= $(shell nproc)
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE
+
+PLUGIN_DIR := $(shell $(CXX) -print-file-name=plugin)
+PLUGIN     := $(BUILD)/gcc-plugin/ksplice_plugin.so
+PATCHGEN   := $(BUILD)/bin/ksplice-patchgen
+KSPLICE    := $(BUILD)/bin/ksplice
+
+PATCHGEN_SRC := $(wildcard patchgen/*.c)
+PATCHGEN_HDR := $(wildcard patchgen/*.h)
+CLI_SRC      := $(wildcard cli/*.c)
+CLI_HDR      := $(wildcard cli/*.h)
+
+all: $(PLUGIN) $(PATCHGEN) $(KSPLICE)
+
+deps:
+	@bash scripts/deps.sh
+
+$(PLUGIN): gcc-plugin/ksplice_plugin.c gcc-plugin/gcc-common.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
+		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $<
+
+$(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ikmod -o $@ $(PATCHGEN_SRC) -lelf
+
+# Static: the same binary runs from the busybox initramfs of the VM tests.
+$(KSPLICE): $(CLI_SRC) $(CLI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
+
+test-kernel: deps all
+	@bash kbuild/test-kernel.sh
+
+check: deps all
+	@bash tests/run-all
+
+demo: deps all
+	@bash tests/demo.sh
+
+install: all
+	install -D -m 0755 $(KSPLICE) $(DESTDIR)$(PREFIX)/bin/ksplice
+	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/bin/ksplice-patchgen
+	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/gcc-plugin/ksplice_plugin.so
+	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
+
+clean:
+	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests
+
+.PHONY: all deps test-kernel check demo install clean

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* apply, undo and list: the running-machine side, over the core's sysfs. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ksplice.h"
+
+static void patch_file(char *buf, size_t size, const char *id, const char *file)
+{
+	snprintf(buf, size, SYSFS_ROOT "/%s/%s", id, file);
+}
+
+static bool valid_id(const char *id)
+{
+	if (!*id || strlen(id) > 64)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+static void module_name(char *buf, size_t size, const char *id)
+{
+	snprintf(buf, size, "ksplice_%s", id);
+	for (char *p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+/* Asks the core to change stage; on refusal prints the abort cause. */
+static int change_stage(const char *id, const char *verb)
+{
+	char path[256], cause[1024];
+	int err;
+
+	patch_file(path, sizeof(path), id, "stage");
+	if (!write_text(path, verb))
+		return 0;
+	err = errno;
+	patch_file(path, sizeof(path), id, "abort_cause");
+	if (read_text(path, cause, sizeof(cause)) || !strcmp(cause, "none"))
+		snprintf(cause, sizeof(cause), "%s", strerror(err));
+	fail("%s %s failed: %s", verb, id, cause);
+	return -1;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	char id[128], path[256], name[160];
+	bool loaded_here = false;
+	struct stat st;
+
+	if (argc != 2)
+		return fail("usage: ksplice apply FILE.ko"), KS_USAGE;
+	if (module_id_of(argv[1], id, sizeof(id)) || !valid_id(id))
+		return fail("%s: not a ksplice patch module", argv[1]), KS_USAGE;
+	if (load_core())
+		return KS_FAILED;
+	patch_file(path, sizeof(path), id, "stage");
+	if (stat(path, &st)) {
+		if (load_module_file(argv[1], ""))
+			return fail("cannot load %s: %m (see dmesg)", argv[1]);
+		loaded_here = true;
+	}
+	if (change_stage(id, "apply")) {
+		module_name(name, sizeof(name), id);
+		if (loaded_here && unload_module(name))
+			fail("could not unload %s: %m", name);
+		return KS_FAILED;
+	}
+	printf("%s\n", id);
+	return KS_OK;
+}
+
+int cmd_undo(int argc, char **argv)
+{
+	char path[256], name[160];
+	struct stat st;
+
+	if (argc != 2 || !valid_id(argv[1]))
+		return fail("usage: ksplice undo ID"), KS_USAGE;
+	patch_file(path, sizeof(path), argv[1], "stage");
+	if (stat(path, &st))
+		return fail("no patch %s is loaded", argv[1]);
+	if (change_stage(argv[1], "undo"))
+		return KS_FAILED;
+	module_name(name, sizeof(name), argv[1]);
+	if (unload_module(name))
+		return fail("undone, but could not unload %s: %m", name);
+	fprintf(stderr, "ksplice: %s undone and unloaded\n", argv[1]);
+	return KS_OK;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+int cmd_list(int argc, char **argv)
+{
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	char path[512], stage[64], cause[1024];
+	struct dirent **entries;
+	int n, shown = 0;
+
+	if (argc > 2 || (argc == 2 && !json))
+		return fail("usage: ksplice list [--json]"), KS_USAGE;
+	n = scandir(SYSFS_ROOT, &entries, NULL, alphasort);
+	if (n < 0)
+		n = 0;	/* no core loaded: no patches */
+	if (json)
+		printf("[");
+	for (int i = 0; i < n; i++) {
+		const char *id = entries[i]->d_name;
+
+		patch_file(path, sizeof(path), id, "stage");
+		if (id[0] == '.' || read_text(path, stage, sizeof(stage)))
+			continue;
+		patch_file(path, sizeof(path), id, "abort_cause");
+		if (read_text(path, cause, sizeof(cause)))
+			strcpy(cause, "none");
+		if (json) {
+			printf("%s{\"id\": ", shown ? ", " : "");
+			json_string(id);
+			printf(", \"stage\": ");
+			json_string(stage);
+			printf(", \"abort_cause\": ");
+			json_string(cause);
+			printf("}");
+		} else {
+			printf("%s %s\n", id, stage);
+		}
+		shown++;
+	}
+	if (json)
+		printf("]\n");
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	if (n > 0)
+		free(entries);
+	return KS_OK;
+}

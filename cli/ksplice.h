@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KSPLICE_CLI_H
+#define KSPLICE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes scripts can trust (docs/cli.md). */
+enum {
+	KS_OK = 0,
+	KS_FAILED = 1,		/* apply/undo refused by the core, build failed */
+	KS_USAGE = 2,		/* bad arguments or bad input file */
+	KS_NOTHING = 3,		/* create: the fix changes no function's code */
+	KS_REFUSED = 4,		/* create: the fix cannot be applied live */
+};
+
+#define SYSFS_ROOT "/sys/kernel/ksplice"
+
+int cmd_apply(int argc, char **argv);
+int cmd_undo(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_script(const char *script, int argc, char **argv);
+
+/* module.c */
+int load_core(void);
+int load_module_file(const char *path, const char *params);
+int unload_module(const char *name);
+int module_id_of(const char *path, char *id, size_t size);
+
+/* Prints "ksplice: ..." to stderr and returns KS_FAILED. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int read_text(const char *path, char *buf, size_t size);
+int write_text(const char *path, const char *text);
+
+#endif

@@ -1,0 +1,15 @@
+#!/bin/bash
+# build-core.sh KDIR OUTDIR: build the ksplice core (ksplice.ko) against
+# the kernel tree KDIR with kbuild, in OUTDIR (a copy of kmod/, so the
+# source folder stays clean). Quiet when it is already current.
+set -euo pipefail
+
+home=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$(cd "${1:?usage: build-core.sh KDIR OUTDIR}" && pwd)
+out=${2:?usage: build-core.sh KDIR OUTDIR}
+
+mkdir -p "$out"
+# -c: only contents count, so an unchanged source keeps its object.
+rsync -a -c --exclude patch_template.c "$home/kmod/" "$out/"
+make -s -C "$kdir" M="$(cd "$out" && pwd)" modules >&2
+test -f "$out/ksplice.ko"

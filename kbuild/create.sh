@@ -1,0 +1,189 @@
+#!/bin/bash
+# ksplice create --patch FILE [--patch FILE...] --kdir KDIR [-o OUTDIR]
+#                [--id ID] [-j N] [--keep-work]
+#
+# Builds ksplice-ID.ko from a fix against the tree KDIR, which must have
+# been built with `make KSPLICE=1` (that build is the kernel that runs).
+# Only the objects the fix touches are recompiled; the tree, sources and
+# objects, is put back exactly as it was afterwards, also on failure and
+# on Ctrl-C. Prints the module's path as the last line on stdout.
+#
+# Exit codes: 0 ok, 1 build failed, 2 bad input, 3 nothing to patch,
+# 4 the fix cannot be applied live.
+set -euo pipefail
+
+home=${KSPLICE_HOME:?}
+patches=()
+kdir=
+out=.
+id=
+jobs=$(nproc)
+keep=0
+
+say() { echo "ksplice create: $*" >&2; }
+die() { local code=$1; shift; say "$*"; exit "$code"; }
+usage() { die 2 "usage: ksplice create --patch FILE --kdir KDIR [-o OUTDIR] [--id ID] [-j N]"; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--patch) [ $# -ge 2 ] || usage; patches+=("$(realpath "$2")"); shift 2 ;;
+	--kdir) [ $# -ge 2 ] || usage; kdir=$2; shift 2 ;;
+	-o|--output) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+	--id) [ $# -ge 2 ] || usage; id=$2; shift 2 ;;
+	-j) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
+	-j*) jobs=${1#-j}; shift ;;
+	--keep-work) keep=1; shift ;;
+	-h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) usage ;;
+	esac
+done
+[ ${#patches[@]} -gt 0 ] && [ -n "$kdir" ] || usage
+for p in "${patches[@]}"; do
+	[ -r "$p" ] || die 2 "cannot read $p"
+done
+[ -d "$kdir" ] || die 2 "no kernel tree at $kdir"
+kdir=$(cd "$kdir" && pwd)
+for f in .ksplice.mk vmlinux System.map Module.symvers include/config/kernel.release; do
+	[ -e "$kdir/$f" ] || die 2 "$kdir has no $f: run 'ksplice setup $kdir' and 'make KSPLICE=1' there first"
+done
+[ -n "$id" ] || id=$(cat "${patches[@]}" | sha1sum | cut -c1-8)
+[[ "$id" =~ ^[A-Za-z0-9_-]{1,48}$ ]] || die 2 "bad id '$id': use letters, digits, _ and -"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+release=$(cat "$kdir/include/config/kernel.release")
+
+# The files the fix touches, as paths inside the tree (-p1).
+mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
+	grep -v '^/dev/null$' | cut -d/ -f2- | sort -u)
+[ ${#files[@]} -gt 0 ] || die 2 "no file names found in ${patches[*]}: is it a unified diff?"
+for f in "${files[@]}"; do
+	case "$f" in
+	*.c|*.h) ;;
+	*) die 4 "$f: only changes to C sources and headers can be applied live" ;;
+	esac
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
+restored=0
+restore() {
+	[ $restored -eq 0 ] || return 0
+	restored=1
+	for f in "${files[@]}"; do
+		if [ -e "$work/src/$f" ]; then
+			cp -p "$work/src/$f" "$kdir/$f"
+		else
+			rm -f "$kdir/$f"
+		fi
+	done
+	if [ -d "$work/pre" ]; then
+		(cd "$work/pre" && find . -type f -print0) |
+			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
+	fi
+}
+cleanup() {
+	local rc=$?
+	restore
+	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'say "interrupted; tree restored"; exit 130' INT TERM
+
+# Objects that depend on a touched file, from kbuild's own dependency
+# records (.cmd files): exactly what an incremental make would rebuild.
+regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
+mapfile -t cmds < <(cd "$kdir" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
+	xargs -0 grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
+objs=()
+for c in "${cmds[@]}"; do
+	b=$(basename "$c" .cmd)
+	o="$(dirname "$c")/${b#.}"
+	o=${o#./}
+	[ -f "$kdir/$o" ] || continue
+	if ! readelf -S -W "$kdir/$o" 2>/dev/null | grep -qF .discard.ksplice.fingerprints; then
+		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
+		continue
+	fi
+	objs+=("$o")
+done
+if [ ${#objs[@]} -gt 0 ] && ls "$kdir"/modules.order >/dev/null 2>&1; then
+	for o in "${objs[@]}"; do
+		if find "$kdir" -name '*.mod' -print0 | xargs -0 -r grep -qx "$o" 2>/dev/null; then
+			die 4 "$o belongs to a loadable module; only vmlinux can be patched so far"
+		fi
+	done
+fi
+
+# Keep what the rebuild overwrites, then apply the fix.
+for f in "${files[@]}"; do
+	if [ -e "$kdir/$f" ]; then
+		mkdir -p "$work/src/$(dirname "$f")"
+		cp -p "$kdir/$f" "$work/src/$f"
+	fi
+done
+for o in "${objs[@]}"; do
+	c="$(dirname "$o")/.$(basename "$o").cmd"
+	mkdir -p "$work/pre/$(dirname "$o")"
+	cp -p "$kdir/$o" "$work/pre/$o"
+	cp -p "$kdir/$c" "$work/pre/$c"
+done
+say "applying ${#patches[@]} fix file(s) to $kdir"
+for p in "${patches[@]}"; do
+	if ! patch -p1 -d "$kdir" -s -f -N --no-backup-if-mismatch -r - < "$p" >"$work/patch.log" 2>&1; then
+		cat "$work/patch.log" >&2
+		die 2 "$p does not apply to $kdir"
+	fi
+done
+if [ ${#objs[@]} -eq 0 ]; then
+	die 3 "nothing to patch: no object of this configuration uses ${files[*]}"
+fi
+
+say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
+start=$(date +%s)
+if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS=1 "${objs[@]}" >"$work/build.log" 2>&1; then
+	tail -30 "$work/build.log" >&2
+	die 1 "the fixed source does not build"
+fi
+mkdir -p "$work/post"
+for o in "${objs[@]}"; do
+	mkdir -p "$work/post/$(dirname "$o")"
+	cp "$kdir/$o" "$work/post/$o"
+done
+restore
+say "rebuilt in $(( $(date +%s) - start ))s; tree restored"
+
+mkdir -p "$work/module"
+units=()
+for o in "${objs[@]}"; do
+	units+=("$o" "$work/pre/$o" "$work/post/$o")
+done
+say "comparing fingerprints"
+rc=0
+"$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
+	--symvers "$kdir/Module.symvers" --system-map "$kdir/System.map" "${units[@]}" >&2 || rc=$?
+case $rc in
+0) ;;
+3) die 3 "nothing to patch: the fix changes no function's code" ;;
+4) die 4 "refused: the fix cannot be applied live (see above)" ;;
+2) die 2 "bad input objects" ;;
+*) die 1 "patchgen failed" ;;
+esac
+
+say "building ksplice-$id.ko"
+bash "$home/kbuild/build-core.sh" "$kdir" "$work/core" 2>"$work/core.log" ||
+	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
+cp "$home/kmod/patch_template.c" "$home/kmod/ksplice_patch.h" "$work/module/"
+mv "$work/module/patch.o" "$work/module/ksplice_code.o"
+mv "$work/module/meta.c" "$work/module/ksplice_meta.c"
+cat > "$work/module/Kbuild" <<EOK
+obj-m := ksplice-$id.o
+ksplice-$id-y := patch_template.o ksplice_meta.o ksplice_code.o
+ccflags-y := -I\$(src)
+EOK
+if ! make -C "$kdir" -s M="$work/module" KBUILD_EXTRA_SYMBOLS="$work/core/Module.symvers" \
+	modules >"$work/module.log" 2>&1; then
+	cat "$work/module.log" >&2
+	die 1 "kbuild could not link the patch module"
+fi
+cp "$work/module/ksplice-$id.ko" "$out/ksplice-$id.ko"
+echo "$out/ksplice-$id.ko"

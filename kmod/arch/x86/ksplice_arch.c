@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything in the ksplice core that depends on the architecture (x86_64)
+ * or on the kernel version (6.1): instruction encoding, text writes, task
+ * stacks, module layout and the kallsyms iterator's signature.  Porting
+ * the core to another kernel should only need this file.
+ */
+#include "ksplice_internal.h"
+
+#include <linux/module.h>
+#include <linux/refcount.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/asm.h>
+#include <asm/cpufeature.h>
+#include <asm/processor.h>
+#include <asm/sync_core.h>
+
+#define JMP_REL32_OPCODE	0xe9
+#define ENDBR_SIZE		4
+
+/* endbr64, and the 4-byte nop that sealing leaves in its place. */
+static const u8 endbr64[ENDBR_SIZE] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const u8 endbr64_poison[ENDBR_SIZE] = { 0x66, 0x0f, 0x1f, 0x00 };
+
+/* 6.1's iterator still passes a module pointer (always NULL for vmlinux). */
+typedef int (*kallsyms_each_fn)(void *data, const char *name,
+				struct module *mod, unsigned long addr);
+
+static int (*kallsyms_each)(kallsyms_each_fn fn, void *data);
+static void *(*poke)(void *addr, const void *opcode, size_t len);
+static void *(*poke_stopped)(void *addr, const void *opcode, size_t len);
+
+int ksplice_arch_init(void)
+{
+	unsigned long addr;
+
+	addr = ksplice_kernel_func("kallsyms_on_each_symbol", true);
+	if (!addr)
+		return -ENOENT;
+	kallsyms_each = (void *)addr;
+
+	/* text_poke() asserts that the caller holds text_mutex: not inside
+	 * stop_machine, where a stopper thread runs the write for us.
+	 * text_poke_kgdb() is the same routine without that assertion.
+	 */
+	addr = ksplice_kernel_func("text_poke", true);
+	if (!addr)
+		return -ENOENT;
+	poke = (void *)addr;
+
+	addr = ksplice_kernel_func("text_poke_kgdb", false);
+	poke_stopped = addr ? (void *)addr : poke;
+	return 0;
+}
+
+/*
+ * With IBT enforced, an indirect call must land on endbr64, and objtool
+ * seals the endbr64 of functions whose address is never taken.  Calling
+ * such a function through a pointer would fault, so refuse it up front.
+ */
+bool ksplice_arch_can_call(unsigned long addr)
+{
+	u8 insn[ENDBR_SIZE];
+
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return true;
+	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
+		return false;
+	return !memcmp(insn, endbr64, sizeof(insn));
+}
+
+struct each_symbol_ctx {
+	ksplice_symbol_fn fn;
+	void *data;
+};
+
+static int each_symbol_adapter(void *data, const char *name,
+			       struct module *mod, unsigned long addr)
+{
+	struct each_symbol_ctx *ctx = data;
+
+	return ctx->fn(ctx->data, name, addr);
+}
+
+/* Calls fn for every vmlinux symbol (not modules); stops on nonzero. */
+int ksplice_arch_each_symbol(ksplice_symbol_fn fn, void *data)
+{
+	struct each_symbol_ctx ctx = { .fn = fn, .data = data };
+
+	return kallsyms_each(each_symbol_adapter, &ctx);
+}
+
+/*
+ * The jump goes after an entry endbr64 (or its sealed nop): indirect
+ * calls must still land on endbr64, and the 4 bytes are never worth
+ * replacing.
+ */
+unsigned long ksplice_arch_patch_site(unsigned long func_addr)
+{
+	u8 insn[ENDBR_SIZE];
+
+	if (copy_from_kernel_nofault(insn, (void *)func_addr, sizeof(insn)))
+		return func_addr;
+	if (!memcmp(insn, endbr64, sizeof(insn)) ||
+	    !memcmp(insn, endbr64_poison, sizeof(insn)))
+		return func_addr + ENDBR_SIZE;
+	return func_addr;
+}
+
+/* Encodes "jmp to" at from; -ERANGE when rel32 cannot reach. */
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
+{
+	long rel = (long)(to - (from + KSPLICE_JUMP_SIZE));
+	s32 rel32 = (s32)rel;
+
+	if (rel != rel32)
+		return -ERANGE;
+	insn[0] = JMP_REL32_OPCODE;
+	memcpy(&insn[1], &rel32, sizeof(rel32));
+	return 0;
+}
+
+/* Writes read-only text or data; the caller holds text_mutex. */
+void ksplice_arch_write_text(void *addr, const void *src, size_t len)
+{
+	poke(addr, src, len);
+}
+
+/* Writes text from inside stop_machine, every other CPU spinning. */
+void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len)
+{
+	poke_stopped(addr, src, len);
+}
+
+/* Makes a CPU that spun during a text write fetch the new bytes. */
+void ksplice_arch_sync_core(void)
+{
+	sync_core();
+}
+
+/*
+ * Not inlined, so that the value is at most one return address below the
+ * caller's own frame: everything the caller calls later lies below it.
+ */
+noinline unsigned long ksplice_arch_current_sp(void)
+{
+	return current_stack_pointer;
+}
+
+/* The stack pointer a switched-out task was left with by __switch_to. */
+unsigned long ksplice_arch_task_sp(struct task_struct *task)
+{
+	return task->thread.sp;
+}
+
+/*
+ * Bounds of a task's kernel stack; false when it has none any more (a
+ * dead task whose stack was released).  Called with every CPU stopped,
+ * so the reference count cannot change under us.
+ */
+bool ksplice_arch_task_stack(struct task_struct *task,
+			     unsigned long *low, unsigned long *high)
+{
+	void *stack;
+
+	if (!refcount_read(&task->stack_refcount))
+		return false;
+	stack = task_stack_page(task);
+	if (!stack)
+		return false;
+	*low = (unsigned long)stack;
+	*high = *low + THREAD_SIZE;
+	return true;
+}
+
+/* 6.1 keeps a module's core text at the start of core_layout. */
+void ksplice_arch_module_text(const struct module *mod,
+			      unsigned long *start, unsigned long *end)
+{
+	*start = (unsigned long)mod->core_layout.base;
+	*end = *start + mod->core_layout.text_size;
+}
+
+void ksplice_arch_module_core(const struct module *mod,
+			      unsigned long *start, unsigned long *end)
+{
+	*start = (unsigned long)mod->core_layout.base;
+	*end = *start + mod->core_layout.size;
+}

@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksplice core: patch registration, the stage machine, and the apply and
+ * undo sequences.
+ *
+ * A patch module registers a struct ksplice_patch from its module_init.
+ * Writing "apply" to /sys/kernel/ksplice/<id>/stage finds each function
+ * to replace (by name, then by its pre-build bytes), writes the patch's
+ * ksplice relocations once, and then, with every CPU stopped and no task
+ * inside a replaced function, writes a jump at each entry.  "undo" puts
+ * the saved entry bytes back once no task is inside the patch module.
+ * Stages: loaded -> applied -> reversed -> applied -> ...
+ */
+#include "ksplice_internal.h"
+
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+/* Attempts at a quiet moment, and the first wait between them (doubles). */
+#define KSPLICE_TRIES		5
+#define KSPLICE_FIRST_WAIT_MS	50
+
+DEFINE_MUTEX(ksplice_mutex);
+static LIST_HEAD(ksplice_patches);	/* under ksplice_mutex */
+
+static unsigned long kallsyms_lookup_name_addr;
+module_param(kallsyms_lookup_name_addr, ulong, 0400);
+MODULE_PARM_DESC(kallsyms_lookup_name_addr,
+		 "address of kallsyms_lookup_name, from /proc/kallsyms");
+
+const char *ksplice_stage_name(enum ksplice_stage stage)
+{
+	switch (stage) {
+	case KSPLICE_LOADED:
+		return "loaded";
+	case KSPLICE_APPLIED:
+		return "applied";
+	case KSPLICE_REVERSED:
+		return "reversed";
+	}
+	return "unknown";
+}
+
+const char *ksplice_func_object(const struct ksplice_func *func)
+{
+	return func->object ? func->object : "-";
+}
+
+void ksplice_set_cause(struct ksplice_priv *priv, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(priv->cause, sizeof(priv->cause), fmt, args);
+	va_end(args);
+}
+
+/* ---- Apply ---- */
+
+/* Checks done before anything else, so a refusal costs nothing. */
+static int check_func_entries(struct ksplice_priv *priv)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		const struct ksplice_func *func = &patch->funcs[i];
+
+		if (func->pre_size < KSPLICE_JUMP_SIZE) {
+			ksplice_set_cause(priv, "too_short: %s", func->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Two functions of one patch at overlapping entries (aliases) would save
+ * each other's jump as "original" bytes.
+ */
+static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i, j, n;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		n = 1;
+		for (j = 0; j < patch->nr_funcs; j++) {
+			if (j != i && addrs[j] - addrs[i] < KSPLICE_JUMP_SIZE)
+				n++;
+		}
+		if (n > 1) {
+			ksplice_set_cause(priv, "ambiguous: %s (%u candidates)",
+					  patch->funcs[i].name, n);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Where each jump goes and what it is.  The entry bytes at the patch site
+ * must be covered by the pre build (pre_size), and rel32 must reach.
+ */
+static int prepare_site(struct ksplice_priv *priv, unsigned int i,
+			unsigned long addr)
+{
+	const struct ksplice_func *func = &priv->patch->funcs[i];
+	struct ksplice_site *site = &priv->sites[i];
+
+	site->addr = ksplice_arch_patch_site(addr);
+	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
+		ksplice_set_cause(priv, "too_short: %s", func->name);
+		return -EINVAL;
+	}
+	if (ksplice_arch_make_jump(site->jump, site->addr,
+				   (unsigned long)func->new_code)) {
+		ksplice_set_cause(priv, "reloc_range: %s", func->name);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Step a: the one running copy of every function.  All or nothing. */
+static int find_funcs(struct ksplice_priv *priv)
+{
+	struct ksplice_patch *patch = priv->patch;
+	unsigned long *addrs;
+	unsigned int i;
+	int ret = 0;
+
+	addrs = kcalloc(patch->nr_funcs, sizeof(*addrs), GFP_KERNEL);
+	if (!addrs)
+		return -ENOMEM;
+	for (i = 0; i < patch->nr_funcs && !ret; i++)
+		ret = ksplice_find_func(priv, &patch->funcs[i], &addrs[i]);
+	if (!ret)
+		ret = check_overlap(priv, addrs);
+	for (i = 0; i < patch->nr_funcs && !ret; i++)
+		ret = prepare_site(priv, i, addrs[i]);
+	for (i = 0; i < patch->nr_funcs && !ret; i++)
+		patch->funcs[i].old_addr = addrs[i];
+	kfree(addrs);
+	return ret;
+}
+
+/* Are the entry bytes still the pre build's?  Runs stopped. */
+static bool site_matches_pre(const struct ksplice_func *func,
+			     const struct ksplice_site *site)
+{
+	unsigned long off = site->addr - func->old_addr;
+	const u8 *code = (const u8 *)site->addr;
+	unsigned int i;
+
+	for (i = 0; i < KSPLICE_JUMP_SIZE; i++) {
+		if (func->pre_mask && func->pre_mask[off + i])
+			continue;
+		if (code[i] != func->pre_bytes[off + i])
+			return false;
+	}
+	return true;
+}
+
+struct write_ctx {
+	struct ksplice_priv *priv;
+	unsigned int bad;		/* function whose entry changed */
+};
+
+/*
+ * Called stopped, once no task is in any old function.  The entries are
+ * rechecked first: something may have patched them since the run-pre
+ * check (which ran without text_mutex).  Then everything is written.
+ */
+static int write_jumps(void *arg)
+{
+	struct write_ctx *ctx = arg;
+	struct ksplice_patch *patch = ctx->priv->patch;
+	struct ksplice_site *sites = ctx->priv->sites;
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!site_matches_pre(&patch->funcs[i], &sites[i])) {
+			ctx->bad = i;
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < patch->nr_funcs; i++) {
+		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
+		       KSPLICE_JUMP_SIZE);
+		ksplice_arch_write_text_stopped((void *)sites[i].addr,
+						sites[i].jump,
+						KSPLICE_JUMP_SIZE);
+	}
+	return 0;
+}
+
+/* Called stopped, once no task is in the patch module: restore. */
+static int restore_entries(void *arg)
+{
+	struct write_ctx *ctx = arg;
+	struct ksplice_patch *patch = ctx->priv->patch;
+	struct ksplice_site *sites = ctx->priv->sites;
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (memcmp((void *)sites[i].addr, sites[i].jump,
+			   KSPLICE_JUMP_SIZE)) {
+			ctx->bad = i;
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < patch->nr_funcs; i++)
+		ksplice_arch_write_text_stopped((void *)sites[i].addr,
+						patch->funcs[i].saved,
+						KSPLICE_JUMP_SIZE);
+	return 0;
+}
+
+/*
+ * Name of the function a busy stack word points into.  On apply the
+ * ranges are the old functions, one per ksplice_func.  On undo the range
+ * is the whole module text: name the replacement it hit, or else the
+ * module's own symbol there (without its " [module]" suffix).
+ */
+static void busy_name(struct ksplice_priv *priv,
+		      const struct ksplice_stop *stop, bool undo,
+		      char *buf, size_t len)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned long addr = stop->busy_addr;
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned int i;
+
+	if (!undo) {
+		strscpy(buf, patch->funcs[stop->busy_range].name, len);
+		return;
+	}
+	for (i = 0; i < patch->nr_funcs; i++) {
+		unsigned long start = (unsigned long)patch->funcs[i].new_code;
+
+		if (addr - start < patch->funcs[i].new_size) {
+			strscpy(buf, patch->funcs[i].name, len);
+			return;
+		}
+	}
+	sprint_symbol_no_offset(sym, addr);
+	sym[strcspn(sym, " ")] = '\0';
+	strscpy(buf, sym, len);
+}
+
+static void set_busy_cause(struct ksplice_priv *priv,
+			   const struct ksplice_stop *stop, bool undo)
+{
+	char name[KSYM_SYMBOL_LEN];
+
+	busy_name(priv, stop, undo, name, sizeof(name));
+	ksplice_set_cause(priv, "busy: %s (pid %d comm %s)", name,
+			  stop->busy_pid, stop->busy_comm);
+}
+
+/*
+ * Step c: try up to KSPLICE_TRIES times to find a moment when no stack
+ * holds an address in ranges, and write in that moment.  Between tries
+ * the busy tasks get time (50, 100, 200, 400 ms) to leave.
+ */
+static int run_stopped(struct ksplice_priv *priv,
+		       const struct ksplice_range *ranges,
+		       unsigned int nr_ranges, int (*write)(void *arg),
+		       unsigned long caller_sp, bool undo)
+{
+	struct write_ctx ctx = { .priv = priv };
+	struct ksplice_stop *stop;
+	unsigned int try;
+	int ret = 0;
+
+	stop = kzalloc(sizeof(*stop), GFP_KERNEL);
+	if (!stop)
+		return -ENOMEM;
+	stop->ranges = ranges;
+	stop->nr_ranges = nr_ranges;
+	stop->caller = current;
+	stop->caller_sp = caller_sp;
+	stop->write = write;
+	stop->arg = &ctx;
+
+	for (try = 0; try < KSPLICE_TRIES; try++) {
+		if (try)
+			msleep(KSPLICE_FIRST_WAIT_MS << (try - 1));
+		priv->tries = try + 1;
+		ret = ksplice_stop_once(stop);
+		if (ret || !stop->busy)
+			break;
+	}
+
+	if (ret) {
+		/* stop_machine itself failed: nothing was written. */
+	} else if (stop->busy) {
+		set_busy_cause(priv, stop, undo);
+		ret = -EBUSY;
+	} else if (stop->write_ret) {
+		const struct ksplice_func *func = &priv->patch->funcs[ctx.bad];
+
+		ksplice_set_cause(priv, "code_mismatch: %s (%s)", func->name,
+				  ksplice_func_object(func));
+		ret = stop->write_ret;
+	} else {
+		priv->stop_ns = stop->stop_ns;
+	}
+	kfree(stop);
+	return ret;
+}
+
+/* The old functions, one range each: no stack may point into them. */
+static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	struct ksplice_range *ranges;
+	unsigned int i;
+	int ret;
+
+	ranges = kcalloc(patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	for (i = 0; i < patch->nr_funcs; i++) {
+		ranges[i].start = patch->funcs[i].old_addr;
+		ranges[i].end = ranges[i].start + patch->funcs[i].pre_size;
+	}
+	ret = run_stopped(priv, ranges, patch->nr_funcs, write_jumps,
+			  caller_sp, false);
+	kfree(ranges);
+	return ret;
+}
+
+static int do_apply(struct ksplice_priv *priv, unsigned long caller_sp)
+{
+	int ret;
+
+	ret = check_func_entries(priv);
+	if (ret)
+		return ret;
+	ret = find_funcs(priv);
+	if (ret)
+		return ret;
+	if (!priv->relocs_done) {
+		ret = ksplice_apply_relocs(priv);
+		if (ret)
+			return ret;
+		priv->relocs_done = true;
+	}
+	return apply_stopped(priv, caller_sp);
+}
+
+/*
+ * The module reference is taken first: it fails once the patch module is
+ * being unloaded, and while applied it keeps the new code in memory.
+ */
+int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp)
+{
+	int ret;
+
+	mutex_lock(&ksplice_mutex);
+	if (priv->stage == KSPLICE_APPLIED) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!try_module_get(priv->patch->owner)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ksplice_set_cause(priv, "none");
+	priv->tries = 0;
+	ret = do_apply(priv, caller_sp);
+	if (ret) {
+		module_put(priv->patch->owner);
+		goto out;
+	}
+	priv->stage = KSPLICE_APPLIED;
+out:
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+/* ---- Undo ---- */
+
+int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
+{
+	struct ksplice_range range;
+	int ret;
+
+	mutex_lock(&ksplice_mutex);
+	if (priv->stage != KSPLICE_APPLIED) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ksplice_set_cause(priv, "none");
+	priv->tries = 0;
+	/* No stack may point anywhere into the replacement code. */
+	ksplice_arch_module_text(priv->patch->owner, &range.start,
+				 &range.end);
+	ret = run_stopped(priv, &range, 1, restore_entries, caller_sp, true);
+	if (ret)
+		goto out;
+	priv->stage = KSPLICE_REVERSED;
+	module_put(priv->patch->owner);
+out:
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+/* ---- Registration ---- */
+
+static int check_func(const struct ksplice_patch *patch, unsigned int i)
+{
+	const struct ksplice_func *func = &patch->funcs[i];
+	unsigned long start, end, code = (unsigned long)func->new_code;
+
+	if (!func->name || !*func->name || !func->pre_bytes) {
+		pr_err("%s: function %u: no name or no pre bytes\n",
+		       patch->id, i);
+		return -EINVAL;
+	}
+	ksplice_arch_module_text(patch->owner, &start, &end);
+	if (code < start || code >= end || func->new_size > end - code) {
+		pr_err("%s: new code of %s lies outside the module text\n",
+		       patch->id, func->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_patch(const struct ksplice_patch *patch)
+{
+	const char *release = utsname()->release;
+	unsigned int i;
+	int ret;
+
+	if (patch->abi_version != KSPLICE_ABI_VERSION) {
+		pr_err("patch ABI version %u, this core speaks %u\n",
+		       patch->abi_version, KSPLICE_ABI_VERSION);
+		return -EINVAL;
+	}
+	if (!patch->id || !*patch->id || strchr(patch->id, '/') ||
+	    !patch->owner) {
+		pr_err("patch without a valid id or owner\n");
+		return -EINVAL;
+	}
+	if (!patch->target_release || strcmp(patch->target_release, release)) {
+		pr_err("%s: built for kernel %s, running %s\n", patch->id,
+		       patch->target_release ?: "(none)", release);
+		return -EINVAL;
+	}
+	if (!patch->nr_funcs || !patch->funcs) {
+		pr_err("%s: no functions to replace\n", patch->id);
+		return -EINVAL;
+	}
+	for (i = 0; i < patch->nr_funcs; i++) {
+		ret = check_func(patch, i);
+		if (ret)
+			return ret;
+	}
+	return ksplice_check_relocs(patch);
+}
+
+static struct ksplice_priv *find_patch(const char *id)
+{
+	struct ksplice_priv *priv;
+
+	list_for_each_entry(priv, &ksplice_patches, list) {
+		if (!strcmp(priv->patch->id, id))
+			return priv;
+	}
+	return NULL;
+}
+
+void ksplice_priv_free(struct ksplice_priv *priv)
+{
+	kfree(priv->sites);
+	kfree(priv);
+}
+
+static struct ksplice_priv *alloc_priv(struct ksplice_patch *patch)
+{
+	struct ksplice_priv *priv;
+
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return NULL;
+	priv->sites = kcalloc(patch->nr_funcs, sizeof(*priv->sites),
+			      GFP_KERNEL);
+	if (!priv->sites) {
+		kfree(priv);
+		return NULL;
+	}
+	priv->patch = patch;
+	priv->stage = KSPLICE_LOADED;
+	ksplice_set_cause(priv, "none");
+	return priv;
+}
+
+int ksplice_register_patch(struct ksplice_patch *patch)
+{
+	struct ksplice_priv *priv;
+	int ret;
+
+	ret = check_patch(patch);
+	if (ret)
+		return ret;
+	priv = alloc_priv(patch);
+	if (!priv)
+		return -ENOMEM;
+
+	mutex_lock(&ksplice_mutex);
+	if (find_patch(patch->id)) {
+		pr_err("%s: a patch with this id is already loaded\n",
+		       patch->id);
+		ksplice_priv_free(priv);
+		ret = -EEXIST;
+		goto out;
+	}
+	/* On failure this has already freed priv. */
+	ret = ksplice_sysfs_add(priv);
+	if (ret)
+		goto out;
+	list_add_tail(&priv->list, &ksplice_patches);
+	patch->core_private = priv;
+out:
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ksplice_register_patch);
+
+/*
+ * Called from the patch module's exit.  It cannot be applied here: an
+ * applied patch holds a reference on its module.  The sysfs directory
+ * goes first, outside ksplice_mutex: removing it waits for a running
+ * "stage" write, which takes that mutex.
+ */
+void ksplice_unregister_patch(struct ksplice_patch *patch)
+{
+	struct ksplice_priv *priv = patch->core_private;
+
+	if (!priv)
+		return;
+	ksplice_sysfs_del(priv);
+
+	mutex_lock(&ksplice_mutex);
+	WARN_ON(priv->stage == KSPLICE_APPLIED);
+	list_del(&priv->list);
+	patch->core_private = NULL;
+	mutex_unlock(&ksplice_mutex);
+
+	kobject_put(&priv->kobj);
+}
+EXPORT_SYMBOL_GPL(ksplice_unregister_patch);
+
+/* ---- The core module ---- */
+
+static int __init ksplice_init(void)
+{
+	int ret;
+
+	ret = ksplice_symbols_init(kallsyms_lookup_name_addr);
+	if (ret)
+		return ret;
+	return ksplice_sysfs_init();
+}
+
+/* Patch modules use our symbols, so none can be loaded at this point. */
+static void __exit ksplice_exit(void)
+{
+	WARN_ON(!list_empty(&ksplice_patches));
+	ksplice_sysfs_exit();
+}
+
+module_init(ksplice_init);
+module_exit(ksplice_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ksplice: rebootless kernel updates (core)");

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private interfaces between the files of the ksplice core.
+ *
+ * Locking: ksplice_mutex serialises registration, apply, undo and every
+ * read of a patch's state.  Apply and undo nest, in this order:
+ * ksplice_mutex -> cpus_read_lock() -> text_mutex -> stop_machine.
+ */
+#ifndef KSPLICE_INTERNAL_H
+#define KSPLICE_INTERNAL_H
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/stop_machine.h>
+#include <linux/types.h>
+
+#include "ksplice_patch.h"
+
+/* Bytes written at a replaced function's entry (x86: jmp rel32). */
+#define KSPLICE_JUMP_SIZE	5
+
+/* Longest abort cause: a symbol name plus the fixed text around it. */
+#define KSPLICE_CAUSE_LEN	(KSYM_NAME_LEN + 128)
+
+enum ksplice_stage {
+	KSPLICE_LOADED,
+	KSPLICE_APPLIED,
+	KSPLICE_REVERSED,
+};
+
+/* What the core keeps per replaced function, beside struct ksplice_func. */
+struct ksplice_site {
+	unsigned long addr;		/* where the jump goes: entry or past endbr */
+	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump written there */
+};
+
+/* The core's view of one registered patch; patch->core_private. */
+struct ksplice_priv {
+	struct kobject kobj;		/* /sys/kernel/ksplice/<id>/ */
+	struct list_head list;		/* on ksplice_patches */
+	struct ksplice_patch *patch;
+	struct ksplice_site *sites;	/* patch->nr_funcs entries */
+	enum ksplice_stage stage;
+	bool relocs_done;		/* ksplice relocations are written once */
+	unsigned int tries;		/* stop_machine calls of the last attempt */
+	u64 stop_ns;			/* last successful stopped window */
+	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
+};
+
+extern struct mutex ksplice_mutex;
+
+/* ksplice_core.c */
+int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp);
+int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp);
+const char *ksplice_stage_name(enum ksplice_stage stage);
+const char *ksplice_func_object(const struct ksplice_func *func);
+void ksplice_priv_free(struct ksplice_priv *priv);
+__printf(2, 3) void ksplice_set_cause(struct ksplice_priv *priv,
+				      const char *fmt, ...);
+
+/* ksplice_sysfs.c */
+int ksplice_sysfs_init(void);
+void ksplice_sysfs_exit(void);
+int ksplice_sysfs_add(struct ksplice_priv *priv);
+void ksplice_sysfs_del(struct ksplice_priv *priv);
+
+/* ksplice_symbols.c: the running kernel's non-exported parts we use. */
+struct ksplice_kernel {
+	int (*stop_machine_cpuslocked)(cpu_stop_fn_t fn, void *data,
+				       const struct cpumask *cpus);
+	struct mutex *text_mutex;
+	struct task_struct *(*idle_task)(int cpu);
+};
+
+extern struct ksplice_kernel ksplice_kernel;
+
+int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr);
+unsigned long ksplice_kernel_func(const char *name, bool required);
+int ksplice_find_func(struct ksplice_priv *priv,
+		      const struct ksplice_func *func, unsigned long *addr);
+int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *name,
+			   unsigned long *addr);
+
+/* ksplice_reloc.c */
+int ksplice_check_relocs(const struct ksplice_patch *patch);
+int ksplice_apply_relocs(struct ksplice_priv *priv);
+
+/* ksplice_stack.c: one stop_machine() call, scan, and write if idle. */
+struct ksplice_range {
+	unsigned long start;
+	unsigned long end;		/* exclusive */
+};
+
+struct ksplice_stop {
+	/* Set by the caller. */
+	const struct ksplice_range *ranges;
+	unsigned int nr_ranges;
+	struct task_struct *caller;	/* the task writing "stage" */
+	unsigned long caller_sp;	/* its stack pointer at the store entry */
+	int (*write)(void *arg);	/* runs stopped when nothing is busy */
+	void *arg;
+
+	/* Results of the last ksplice_stop_once(). */
+	bool busy;
+	unsigned int busy_range;	/* index into ranges */
+	unsigned long busy_addr;	/* the stack word that hit */
+	pid_t busy_pid;
+	char busy_comm[TASK_COMM_LEN];
+	int write_ret;
+	u64 stop_ns;
+
+	/* Rendezvous of the CPUs, private to ksplice_stack.c. */
+	atomic_t arrived;
+	unsigned int nr_cpus;
+	int done;
+	struct task_struct **stoppers;	/* indexed by CPU */
+};
+
+int ksplice_stop_once(struct ksplice_stop *stop);
+
+/* arch/<arch>/ksplice_arch.c: everything arch- or version-specific. */
+typedef int (*ksplice_symbol_fn)(void *data, const char *name,
+				 unsigned long addr);
+
+int ksplice_arch_init(void);
+bool ksplice_arch_can_call(unsigned long addr);
+int ksplice_arch_each_symbol(ksplice_symbol_fn fn, void *data);
+unsigned long ksplice_arch_patch_site(unsigned long func_addr);
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
+void ksplice_arch_write_text(void *addr, const void *src, size_t len);
+void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len);
+void ksplice_arch_sync_core(void);
+unsigned long ksplice_arch_current_sp(void);
+unsigned long ksplice_arch_task_sp(struct task_struct *task);
+bool ksplice_arch_task_stack(struct task_struct *task,
+			     unsigned long *low, unsigned long *high);
+void ksplice_arch_module_text(const struct module *mod,
+			      unsigned long *start, unsigned long *end);
+void ksplice_arch_module_core(const struct module *mod,
+			      unsigned long *start, unsigned long *end);
+
+#endif /* KSPLICE_INTERNAL_H */

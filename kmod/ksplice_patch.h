@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between a ksplice patch module and the ksplice core.
+ *
+ * patchgen writes a C file (meta.c) that fills one struct ksplice_patch;
+ * the patch-module template registers it with the core from module_init.
+ * Everything the core needs to apply the patch safely is in here: which
+ * running functions to replace, the bytes they must hold (run-pre check),
+ * where their replacements are, and the references in the new code that
+ * the module loader could not resolve (non-exported kernel symbols).
+ */
+#ifndef KSPLICE_PATCH_H
+#define KSPLICE_PATCH_H
+
+#define KSPLICE_ABI_VERSION 1
+
+enum ksplice_reloc_type {
+	KSPLICE_RELOC_PC32 = 1,	/* *(s32 *)where = S + A - where */
+	KSPLICE_RELOC_32S = 2,	/* *(s32 *)where = S + A, must sign-extend */
+	KSPLICE_RELOC_32 = 3,	/* *(u32 *)where = S + A, must zero-extend */
+	KSPLICE_RELOC_64 = 4,	/* *(u64 *)where = S + A */
+};
+
+/* A reference from the new code to a symbol of the running kernel. */
+struct ksplice_reloc {
+	void *where;		/* field to write, inside this patch module */
+	const char *symbol;	/* kallsyms name of the target */
+	const char *object;	/* object file that defines it, for messages */
+	long addend;
+	unsigned int type;	/* enum ksplice_reloc_type */
+};
+
+/* One running function and its replacement. */
+struct ksplice_func {
+	const char *name;	/* kallsyms name of the function to replace */
+	const char *object;	/* object file that defines it (e.g. fs/pipe.o) */
+	void *new_code;		/* replacement entry, inside this patch module */
+	unsigned long new_size;
+	unsigned long pre_size;	/* size in the pre build */
+	const unsigned char *pre_bytes;	/* code in the pre build */
+	const unsigned char *pre_mask;	/* nonzero: byte differs at run time */
+
+	/* Filled in by the core. */
+	unsigned long old_addr;
+	unsigned char saved[5];	/* old entry bytes, restored on undo */
+};
+
+struct ksplice_patch {
+	unsigned int abi_version;	/* KSPLICE_ABI_VERSION */
+	const char *id;
+	const char *target_release;	/* utsname()->release of the pre build */
+	struct module *owner;
+	struct ksplice_func *funcs;
+	unsigned int nr_funcs;
+	const struct ksplice_reloc *relocs;
+	unsigned int nr_relocs;
+
+	void *core_private;		/* owned by the core */
+};
+
+int ksplice_register_patch(struct ksplice_patch *patch);
+void ksplice_unregister_patch(struct ksplice_patch *patch);
+
+#endif /* KSPLICE_PATCH_H */

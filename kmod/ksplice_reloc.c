@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ksplice relocations: references from a patch module's new code to
+ * running-kernel symbols that the module loader cannot resolve because
+ * they are not exported (or are static).  They are resolved by name and
+ * written into the module once, on its first apply.  Module text is
+ * read-only by then, so the writes go through text_poke().
+ */
+#include "ksplice_internal.h"
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+/* Bytes a relocation of this type writes; 0 for an unknown type. */
+static unsigned int reloc_size(unsigned int type)
+{
+	switch (type) {
+	case KSPLICE_RELOC_PC32:
+	case KSPLICE_RELOC_32S:
+	case KSPLICE_RELOC_32:
+		return sizeof(u32);
+	case KSPLICE_RELOC_64:
+		return sizeof(u64);
+	}
+	return 0;
+}
+
+/* Registration-time check of what patchgen wrote; messages name the bad entry. */
+int ksplice_check_relocs(const struct ksplice_patch *patch)
+{
+	unsigned long start, end, where;
+	unsigned int i, size;
+
+	if (patch->nr_relocs && !patch->relocs) {
+		pr_err("%s: %u relocations but no table\n", patch->id,
+		       patch->nr_relocs);
+		return -EINVAL;
+	}
+	ksplice_arch_module_core(patch->owner, &start, &end);
+	for (i = 0; i < patch->nr_relocs; i++) {
+		const struct ksplice_reloc *r = &patch->relocs[i];
+
+		size = reloc_size(r->type);
+		where = (unsigned long)r->where;
+		if (!r->symbol || !size) {
+			pr_err("%s: relocation %u: bad symbol or type %u\n",
+			       patch->id, i, r->type);
+			return -EINVAL;
+		}
+		if (where < start || where + size > end) {
+			pr_err("%s: relocation %u (%s) lies outside the module\n",
+			       patch->id, i, r->symbol);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The value to store for r against symbol address sym, range-checked. */
+static int reloc_value(const struct ksplice_reloc *r, unsigned long sym,
+		       u64 *value)
+{
+	unsigned long s_a = sym + r->addend;
+	long pc_rel = (long)(s_a - (unsigned long)r->where);
+
+	switch (r->type) {
+	case KSPLICE_RELOC_PC32:
+		if (pc_rel != (s32)pc_rel)
+			return -ERANGE;
+		*value = (u32)pc_rel;
+		return 0;
+	case KSPLICE_RELOC_32S:
+		if ((long)s_a != (s32)s_a)
+			return -ERANGE;
+		*value = (u32)s_a;
+		return 0;
+	case KSPLICE_RELOC_32:
+		if (s_a != (u32)s_a)
+			return -ERANGE;
+		*value = (u32)s_a;
+		return 0;
+	case KSPLICE_RELOC_64:
+		*value = s_a;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Resolves and range-checks every relocation; writes nothing. */
+static int compute_relocs(struct ksplice_priv *priv, u64 *values)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned long sym;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < patch->nr_relocs; i++) {
+		const struct ksplice_reloc *r = &patch->relocs[i];
+
+		ret = ksplice_resolve_symbol(priv, r->symbol, &sym);
+		if (ret)
+			return ret;
+		ret = reloc_value(r, sym, &values[i]);
+		if (ret) {
+			ksplice_set_cause(priv, "reloc_range: %s", r->symbol);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Stores one computed value in the width its type asks for. */
+static void write_reloc(const struct ksplice_reloc *r, u64 value)
+{
+	u32 value32 = (u32)value;
+
+	if (reloc_size(r->type) == sizeof(u32))
+		ksplice_arch_write_text(r->where, &value32, sizeof(value32));
+	else
+		ksplice_arch_write_text(r->where, &value, sizeof(value));
+}
+
+/*
+ * All relocations are computed before the first is written, so a failure
+ * leaves the module untouched.
+ */
+int ksplice_apply_relocs(struct ksplice_priv *priv)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i;
+	u64 *values;
+	int ret;
+
+	if (!patch->nr_relocs)
+		return 0;
+	values = kcalloc(patch->nr_relocs, sizeof(*values), GFP_KERNEL);
+	if (!values)
+		return -ENOMEM;
+
+	ret = compute_relocs(priv, values);
+	if (!ret) {
+		mutex_lock(ksplice_kernel.text_mutex);
+		for (i = 0; i < patch->nr_relocs; i++)
+			write_reloc(&patch->relocs[i], values[i]);
+		mutex_unlock(ksplice_kernel.text_mutex);
+	}
+	kfree(values);
+	return ret;
+}

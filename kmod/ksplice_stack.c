@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The safety check: with every CPU held in stop_machine(), no task may be
+ * executing, or be about to return into, code that is being replaced.
+ *
+ * The scan is conservative: every word of the live part of every kernel
+ * stack is compared against the ranges being replaced, so it is correct
+ * on any unwinder.  A stale word costs a retry, never a crash.  What
+ * counts as "live" (measured on 6.1, 2 CPUs):
+ *  - the stopper threads are skipped: they run this code and carry stale
+ *    copies of the targets from earlier work;
+ *  - a switched-out task is scanned from its saved stack pointer up;
+ *  - the task that asked for the apply is blocked inside stop_machine();
+ *    its frames below the sysfs store handler are ours and hold copies of
+ *    the target addresses, so it is scanned from the store's entry up;
+ *  - each CPU's idle task is scanned too: it is not on the task list.
+ * Offset 0 counts: a task preempted right at a function's entry is in it.
+ */
+#include "ksplice_internal.h"
+
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
+{
+	unsigned int i;
+
+	for (i = 0; i < stop->nr_ranges; i++) {
+		const struct ksplice_range *r = &stop->ranges[i];
+
+		if (word - r->start < r->end - r->start) {
+			stop->busy_range = i;
+			stop->busy_addr = word;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool scan_words(struct ksplice_stop *stop, unsigned long from,
+		       unsigned long to)
+{
+	const unsigned long *p = (const unsigned long *)ALIGN(from,
+							      sizeof(long));
+	const unsigned long *end = (const unsigned long *)to;
+
+	for (; p < end; p++) {
+		if (stack_word_hits(stop, *p))
+			return true;
+	}
+	return false;
+}
+
+static bool is_stopper(const struct ksplice_stop *stop,
+		       struct task_struct *task)
+{
+	unsigned int cpu = task_cpu(task);
+
+	/* A stopper thread is bound to its CPU, so one slot to compare. */
+	return cpu < nr_cpu_ids && stop->stoppers[cpu] == task;
+}
+
+static void note_busy_task(struct ksplice_stop *stop,
+			   struct task_struct *task)
+{
+	stop->busy = true;
+	stop->busy_pid = task_pid_nr(task);
+	/* Not get_task_comm(): it takes a lock, and we are stopped. */
+	memcpy(stop->busy_comm, task->comm, sizeof(stop->busy_comm));
+	stop->busy_comm[sizeof(stop->busy_comm) - 1] = '\0';
+}
+
+static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
+{
+	unsigned long low, high, sp;
+
+	if (is_stopper(stop, task))
+		return false;
+	if (!ksplice_arch_task_stack(task, &low, &high))
+		return false;
+	if (task == stop->caller)
+		sp = stop->caller_sp;
+	else
+		sp = ksplice_arch_task_sp(task);
+	/* A pointer outside the stack is unexpected: scan all of it. */
+	if (sp < low || sp >= high)
+		sp = low;
+	if (!scan_words(stop, sp, high))
+		return false;
+	note_busy_task(stop, task);
+	return true;
+}
+
+static bool scan_all_tasks(struct ksplice_stop *stop)
+{
+	struct task_struct *g, *t;
+	bool busy = false;
+	int cpu;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (scan_task(stop, t)) {
+			busy = true;
+			goto out;
+		}
+	}
+	for_each_online_cpu(cpu) {
+		if (scan_task(stop, ksplice_kernel.idle_task(cpu))) {
+			busy = true;
+			goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return busy;
+}
+
+/*
+ * Runs on every online CPU with interrupts off.  Every CPU checks in; the
+ * last to arrive knows that all the others are spinning here, so every
+ * other task is switched out and every stopper thread is known.  It scans
+ * and, if nothing is busy, writes.  Nothing in here may print.
+ */
+static int ksplice_stop_cb(void *data)
+{
+	struct ksplice_stop *stop = data;
+	u64 start;
+
+	stop->stoppers[smp_processor_id()] = current;
+	/* Fully ordered: the last CPU sees every stoppers[] slot. */
+	if (atomic_inc_return(&stop->arrived) != stop->nr_cpus) {
+		/* Pairs with the release below: the writes are done. */
+		while (!smp_load_acquire(&stop->done))
+			cpu_relax();
+		ksplice_arch_sync_core();
+		return 0;
+	}
+
+	start = local_clock();
+	if (!scan_all_tasks(stop))
+		stop->write_ret = stop->write(stop->arg);
+	ksplice_arch_sync_core();
+	stop->stop_ns = local_clock() - start;
+	/* Releases the spinning CPUs after every write above. */
+	smp_store_release(&stop->done, 1);
+	return 0;
+}
+
+static void reset_results(struct ksplice_stop *stop)
+{
+	stop->busy = false;
+	stop->busy_range = 0;
+	stop->busy_addr = 0;
+	stop->busy_pid = 0;
+	stop->busy_comm[0] = '\0';
+	stop->write_ret = 0;
+	stop->stop_ns = 0;
+	atomic_set(&stop->arrived, 0);
+	stop->done = 0;
+}
+
+/*
+ * One attempt.  The lock order is fixed: taking text_mutex before a plain
+ * stop_machine() is a lockdep cycle with cpu_hotplug_lock, so hotplug is
+ * locked first and stop_machine_cpuslocked() used.  text_mutex keeps
+ * every other text patcher (jump labels, static calls) out meanwhile.
+ */
+int ksplice_stop_once(struct ksplice_stop *stop)
+{
+	int ret;
+
+	stop->stoppers = kcalloc(nr_cpu_ids, sizeof(*stop->stoppers),
+				 GFP_KERNEL);
+	if (!stop->stoppers)
+		return -ENOMEM;
+	reset_results(stop);
+
+	cpus_read_lock();
+	mutex_lock(ksplice_kernel.text_mutex);
+	stop->nr_cpus = num_online_cpus();
+	ret = ksplice_kernel.stop_machine_cpuslocked(ksplice_stop_cb, stop,
+						     cpu_online_mask);
+	mutex_unlock(ksplice_kernel.text_mutex);
+	cpus_read_unlock();
+
+	kfree(stop->stoppers);
+	stop->stoppers = NULL;
+	return ret;
+}

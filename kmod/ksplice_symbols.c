@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding things in the running kernel through kallsyms.
+ *
+ * Since 5.7 kallsyms_lookup_name() is not exported.  User space (root)
+ * reads its address from /proc/kallsyms and passes it as a module
+ * parameter; we check it with the exported sprint_symbol() before calling
+ * it, then resolve the rest of what the core needs by name.  Functions to
+ * replace and symbols of ksplice relocations are looked up with
+ * kallsyms_on_each_symbol(), which sees every same-named static symbol,
+ * not just the first one.
+ */
+#include "ksplice_internal.h"
+
+#include <linux/kallsyms.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+struct ksplice_kernel ksplice_kernel;
+
+static unsigned long (*lookup_name)(const char *name);
+
+/* Only an address that kallsyms itself calls kallsyms_lookup_name+0x0. */
+static bool is_kallsyms_lookup_name(unsigned long addr)
+{
+	static const char want[] = "kallsyms_lookup_name+0x0/";
+	char buf[KSYM_SYMBOL_LEN];
+
+	sprint_symbol(buf, addr);
+	return !strncmp(buf, want, sizeof(want) - 1);
+}
+
+/*
+ * Address of a kernel function we call through a pointer; 0 (with a
+ * message when required) if it is missing or cannot be called.
+ */
+unsigned long ksplice_kernel_func(const char *name, bool required)
+{
+	unsigned long addr = lookup_name(name);
+
+	if (!addr) {
+		if (required)
+			pr_err("kernel symbol %s not found\n", name);
+		return 0;
+	}
+	if (!ksplice_arch_can_call(addr)) {
+		if (required)
+			pr_err("kernel function %s cannot be called indirectly (IBT sealed)\n",
+			       name);
+		return 0;
+	}
+	return addr;
+}
+
+static unsigned long kernel_data(const char *name)
+{
+	unsigned long addr = lookup_name(name);
+
+	if (!addr)
+		pr_err("kernel symbol %s not found (needs CONFIG_KALLSYMS_ALL)\n",
+		       name);
+	return addr;
+}
+
+int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
+{
+	unsigned long addr;
+
+	if (!kallsyms_lookup_name_addr) {
+		pr_err("kallsyms_lookup_name_addr= is required (its address in /proc/kallsyms)\n");
+		return -EINVAL;
+	}
+	if (!is_kallsyms_lookup_name(kallsyms_lookup_name_addr) ||
+	    !ksplice_arch_can_call(kallsyms_lookup_name_addr)) {
+		pr_err("kallsyms_lookup_name_addr=0x%lx is not kallsyms_lookup_name (%pS)\n",
+		       kallsyms_lookup_name_addr,
+		       (void *)kallsyms_lookup_name_addr);
+		return -EINVAL;
+	}
+	lookup_name = (void *)kallsyms_lookup_name_addr;
+
+	addr = ksplice_kernel_func("stop_machine_cpuslocked", true);
+	if (!addr)
+		return -ENOENT;
+	ksplice_kernel.stop_machine_cpuslocked = (void *)addr;
+
+	addr = ksplice_kernel_func("idle_task", true);
+	if (!addr)
+		return -ENOENT;
+	ksplice_kernel.idle_task = (void *)addr;
+
+	addr = kernel_data("text_mutex");
+	if (!addr)
+		return -ENOENT;
+	ksplice_kernel.text_mutex = (struct mutex *)addr;
+
+	return ksplice_arch_init();
+}
+
+/*
+ * Run-pre check: does the running code at addr equal the pre build's,
+ * ignoring the bytes that legitimately differ at run time?
+ */
+static bool running_code_matches(const struct ksplice_func *func,
+				 unsigned long addr)
+{
+	u8 buf[64];
+	unsigned long off, len, i;
+
+	for (off = 0; off < func->pre_size; off += len) {
+		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
+		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len))
+			return false;
+		for (i = 0; i < len; i++) {
+			if (func->pre_mask && func->pre_mask[off + i])
+				continue;
+			if (buf[i] != func->pre_bytes[off + i])
+				return false;
+		}
+	}
+	return true;
+}
+
+struct find_func_ctx {
+	const struct ksplice_func *func;
+	unsigned int named;		/* symbols with the function's name */
+	unsigned int matched;		/* ... whose running code matches */
+	unsigned long addr;		/* the last match */
+};
+
+static int find_func_cb(void *data, const char *name, unsigned long addr)
+{
+	struct find_func_ctx *ctx = data;
+
+	if (strcmp(name, ctx->func->name))
+		return 0;
+	ctx->named++;
+	if (running_code_matches(ctx->func, addr)) {
+		ctx->matched++;
+		ctx->addr = addr;
+	}
+	return 0;
+}
+
+/* The one running copy of func; sets the abort cause otherwise. */
+int ksplice_find_func(struct ksplice_priv *priv,
+		      const struct ksplice_func *func, unsigned long *addr)
+{
+	struct find_func_ctx ctx = { .func = func };
+
+	ksplice_arch_each_symbol(find_func_cb, &ctx);
+	if (!ctx.named) {
+		ksplice_set_cause(priv, "not_found: %s", func->name);
+		return -ENOENT;
+	}
+	if (!ctx.matched) {
+		ksplice_set_cause(priv, "code_mismatch: %s (%s)", func->name,
+				  ksplice_func_object(func));
+		return -EINVAL;
+	}
+	if (ctx.matched > 1) {
+		ksplice_set_cause(priv, "ambiguous: %s (%u candidates)",
+				  func->name, ctx.matched);
+		return -EINVAL;
+	}
+	*addr = ctx.addr;
+	return 0;
+}
+
+struct resolve_ctx {
+	const char *name;
+	unsigned int hits;
+	bool differ;			/* hits at more than one address */
+	unsigned long addr;		/* the first hit */
+};
+
+static int resolve_cb(void *data, const char *name, unsigned long addr)
+{
+	struct resolve_ctx *ctx = data;
+
+	if (strcmp(name, ctx->name))
+		return 0;
+	if (!ctx->hits++)
+		ctx->addr = addr;
+	else if (addr != ctx->addr)
+		ctx->differ = true;
+	return 0;
+}
+
+/*
+ * Address of a symbol named by a ksplice relocation.  Aliases at one
+ * address are fine; same-named symbols at different addresses are not,
+ * since nothing here could tell which one the new code means.
+ */
+int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *name,
+			   unsigned long *addr)
+{
+	struct resolve_ctx ctx = { .name = name };
+
+	ksplice_arch_each_symbol(resolve_cb, &ctx);
+	if (!ctx.hits) {
+		ksplice_set_cause(priv, "not_found: %s", name);
+		return -ENOENT;
+	}
+	if (ctx.differ) {
+		ksplice_set_cause(priv, "ambiguous: %s (%u candidates)", name,
+				  ctx.hits);
+		return -EINVAL;
+	}
+	*addr = ctx.addr;
+	return 0;
+}

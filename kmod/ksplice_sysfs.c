@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/ksplice/<id>/: one directory per registered patch.
+ *
+ *   stage        rw  loaded | applied | reversed; write apply or undo
+ *   abort_cause  ro  none, or why the last apply/undo failed (one line)
+ *   functions    ro  <name> <object> <old_addr> <new_addr> per function
+ *   tries        ro  stop_machine attempts of the last apply/undo
+ *   stop_ns      ro  length of the last successful stopped window
+ *
+ * Every read takes ksplice_mutex, so it sees a finished apply or undo.
+ */
+#include "ksplice_internal.h"
+
+#include <linux/capability.h>
+#include <linux/kobject.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+static struct kobject *ksplice_root;
+
+static struct ksplice_priv *to_priv(struct kobject *kobj)
+{
+	return container_of(kobj, struct ksplice_priv, kobj);
+}
+
+static ssize_t stage_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%s\n", ksplice_stage_name(priv->stage));
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	/*
+	 * First thing: the stack scan reads this task's stack only above
+	 * here.  The apply path below leaves copies of the target addresses
+	 * in its own frames, and those must not count as "busy".
+	 */
+	unsigned long caller_sp = ksplice_arch_current_sp();
+	struct ksplice_priv *priv = to_priv(kobj);
+	int ret;
+
+	if (!capable(CAP_SYS_MODULE))
+		return -EPERM;
+	if (sysfs_streq(buf, "apply"))
+		ret = ksplice_apply(priv, caller_sp);
+	else if (sysfs_streq(buf, "undo"))
+		ret = ksplice_undo(priv, caller_sp);
+	else
+		ret = -EINVAL;
+	return ret ? ret : count;
+}
+
+static ssize_t abort_cause_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%s\n", priv->cause);
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+/*
+ * Kernel addresses only for readers who may see them in /proc/kallsyms
+ * too (CAP_SYSLOG); others get 0, as with kallsyms.
+ */
+static ssize_t functions_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	const struct ksplice_patch *patch = priv->patch;
+	bool show = has_capability_noaudit(current, CAP_SYSLOG);
+	unsigned int i;
+	int len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for (i = 0; i < patch->nr_funcs; i++) {
+		const struct ksplice_func *func = &patch->funcs[i];
+
+		len += sysfs_emit_at(buf, len, "%s %s %lx %lx\n", func->name,
+				     ksplice_func_object(func),
+				     show ? func->old_addr : 0,
+				     show ? (unsigned long)func->new_code : 0);
+	}
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
+static ssize_t tries_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%u\n", priv->tries);
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+static ssize_t stop_ns_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%llu\n", priv->stop_ns);
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
+static struct kobj_attribute stage_attr = __ATTR_RW(stage);
+static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
+static struct kobj_attribute functions_attr = __ATTR_RO(functions);
+static struct kobj_attribute tries_attr = __ATTR_RO(tries);
+static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
+
+static struct attribute *ksplice_patch_attrs[] = {
+	&stage_attr.attr,
+	&abort_cause_attr.attr,
+	&functions_attr.attr,
+	&tries_attr.attr,
+	&stop_ns_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ksplice_patch);
+
+static void ksplice_patch_release(struct kobject *kobj)
+{
+	ksplice_priv_free(to_priv(kobj));
+}
+
+static struct kobj_type ksplice_patch_ktype = {
+	.release = ksplice_patch_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = ksplice_patch_groups,
+};
+
+/* On failure priv is freed here (through its kobject's release). */
+int ksplice_sysfs_add(struct ksplice_priv *priv)
+{
+	int ret;
+
+	ret = kobject_init_and_add(&priv->kobj, &ksplice_patch_ktype,
+				   ksplice_root, "%s", priv->patch->id);
+	if (ret) {
+		pr_err("%s: cannot create its sysfs directory: %d\n",
+		       priv->patch->id, ret);
+		kobject_put(&priv->kobj);
+	}
+	return ret;
+}
+
+/* Returns once no show or store of this patch is running any more. */
+void ksplice_sysfs_del(struct ksplice_priv *priv)
+{
+	kobject_del(&priv->kobj);
+}
+
+int ksplice_sysfs_init(void)
+{
+	ksplice_root = kobject_create_and_add("ksplice", kernel_kobj);
+	return ksplice_root ? 0 : -ENOMEM;
+}
+
+void ksplice_sysfs_exit(void)
+{
+	kobject_put(ksplice_root);
+}

@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Smoke test of the ksplice core, run inside the test VM (busybox sh):
+#   tests/vm/run --modules DIR -- "$(cat kmod/tests/smoke.sh)"
+# with DIR from kmod/tests/build.sh.  The core comes from
+# /usr/lib/ksplice/ksplice.ko, the test patches from /ksplice/modules.
+# Prints what it sees; exits nonzero on the first unexpected result.
+
+M=/ksplice/modules
+D=/sys/kernel/ksplice
+CORE=/usr/lib/ksplice/ksplice.ko
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+
+# expect WANT CMD...: runs CMD, checks its exit status is WANT (0 or 1).
+expect() {
+	want=$1
+	shift
+	if "$@"; then got=0; else got=1; fi
+	[ "$got" = "$want" ] || fail "$* exited $got, wanted $want"
+}
+
+stage() {
+	echo "$2" > "$D/$1/stage"
+}
+
+show() {
+	for f in stage abort_cause tries stop_ns; do
+		echo "  $f: $(cat "$D/$1/$f")"
+	done
+}
+
+echo "== CPUs online: $(cat /sys/devices/system/cpu/online)"
+[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ] || fail "want 2 CPUs"
+
+echo "== core: load refusals, then load"
+addr=$(grep ' kallsyms_lookup_name$' /proc/kallsyms | cut -d' ' -f1)
+wrong=$(grep ' kallsyms_on_each_symbol$' /proc/kallsyms | cut -d' ' -f1)
+expect 1 insmod $CORE
+expect 1 insmod $CORE kallsyms_lookup_name_addr=0x$wrong
+dmesg | grep 'ksplice:' | tail -2
+expect 0 insmod $CORE kallsyms_lookup_name_addr=0x$addr
+ls $D
+
+echo "== refusals at registration"
+expect 1 insmod $M/ksplice_test_bad.ko mode=release
+expect 1 insmod $M/ksplice_test_bad.ko mode=abi
+dmesg | grep 'ksplice:' | tail -2
+
+echo "== refusals at apply"
+before=$(cat /proc/version)
+for mode in not_found mismatch ambiguous too_short reloc_missing reloc_range; do
+	expect 0 insmod $M/ksplice_test_bad.ko mode=$mode
+	expect 1 stage test-bad apply
+	echo "$mode: $(cat $D/test-bad/abort_cause) [stage $(cat $D/test-bad/stage), tries $(cat $D/test-bad/tries)]"
+	expect 0 rmmod ksplice_test_bad
+done
+[ "$(cat /proc/version)" = "$before" ] || fail "/proc/version changed"
+
+echo "== apply and undo version_proc_show"
+expect 0 insmod $M/ksplice_test_version.ko
+P=test-version
+show $P
+cat $D/$P/functions
+cat /proc/version
+expect 0 stage $P apply
+cat /proc/version
+grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version || fail "not patched"
+show $P
+cat $D/$P/functions
+echo "rmmod while applied:"
+expect 1 rmmod ksplice_test_version
+expect 1 stage $P apply
+expect 1 stage $P bogus
+expect 0 stage $P undo
+cat /proc/version
+[ "$(cat /proc/version)" = "$before" ] || fail "undo did not restore"
+show $P
+expect 1 stage $P undo
+echo "apply again after undo:"
+expect 0 stage $P apply
+cat /proc/version
+expect 0 stage $P undo
+
+echo "== 50 apply/undo cycles with readers on both CPUs"
+(while :; do cat /proc/version > /dev/null; done) &
+r1=$!
+(while :; do cat /proc/version > /dev/null; done) &
+r2=$!
+i=0
+maxtries=0
+while [ $i -lt 50 ]; do
+	stage $P apply || { fail "apply $i: $(cat $D/$P/abort_cause)"; break; }
+	t=$(cat $D/$P/tries)
+	[ "$t" -gt "$maxtries" ] && maxtries=$t
+	stage $P undo || { fail "undo $i: $(cat $D/$P/abort_cause)"; break; }
+	t=$(cat $D/$P/tries)
+	[ "$t" -gt "$maxtries" ] && maxtries=$t
+	i=$((i + 1))
+done
+kill $r1 $r2
+wait $r1 $r2 2> /dev/null
+echo "cycles: $i, most tries: $maxtries, last stop_ns: $(cat $D/$P/stop_ns)"
+[ "$(cat /proc/version)" = "$before" ] || fail "not restored after cycles"
+expect 0 rmmod ksplice_test_version
+
+echo "== busy: a task sleeping in do_nanosleep"
+expect 0 insmod $M/ksplice_test_nanosleep.ko
+P=test-nanosleep
+sleep 100 &
+s=$!
+sleep 1
+expect 1 stage $P apply
+show $P
+echo "$(cat $D/$P/abort_cause)" | grep -q "^busy: do_nanosleep (pid $s comm sleep)$" ||
+	fail "busy cause"
+kill $s
+wait $s 2> /dev/null
+expect 0 stage $P apply
+show $P
+t0=$(date +%s)
+sleep 3
+t1=$(date +%s)
+echo "applied: sleep 3 took $((t1 - t0)) s"
+[ $((t1 - t0)) -le 1 ] || fail "sleep still sleeps"
+expect 0 stage $P undo
+t0=$(date +%s)
+sleep 2
+t1=$(date +%s)
+echo "undone: sleep 2 took $((t1 - t0)) s"
+[ $((t1 - t0)) -ge 2 ] || fail "sleep does not sleep"
+expect 0 rmmod ksplice_test_nanosleep
+
+echo "== core unload"
+expect 0 rmmod ksplice
+[ -e $D ] && fail "$D still there"
+dmesg | grep -i -E 'warning|bug|oops|lockdep|ksplice' | grep -v 'ksplice_test' | tail -5
+[ $failed = 0 ] && echo "SMOKE OK"
+exit $failed

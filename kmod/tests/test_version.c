@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test patch: replaces version_proc_show (/proc/version).  The new code
+ * reaches the non-exported linux_proc_banner through two ksplice
+ * relocations: a PC32 one in the (read-only) text and a 64-bit one in
+ * data.  It prints whether both arrived.
+ */
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <generated/utsrelease.h>
+
+#include "ksplice_patch.h"
+#include "pre_version_proc_show.h"
+
+/* What the loader links the lea below to, until the core relocates it. */
+static const char unrelocated[] __used = "unrelocated";
+static const char *banner64 = unrelocated;
+
+static const char *banner_pc32(void)
+{
+	const char *p;
+
+	asm(".globl ksplice_test_pc32_field\n\t"
+	    "lea unrelocated(%%rip), %0\n\t"
+	    "ksplice_test_pc32_field = . - 4"
+	    : "=r" (p));
+	return p;
+}
+
+static int new_version_proc_show(struct seq_file *m, void *v)
+{
+	const char *banner = banner_pc32();
+
+	seq_printf(m, "ksplice-patched: pc32 %s, 64 %s\n",
+		   strncmp(banner, "%s version ", 11) ? "bad" : "ok",
+		   banner64 == banner ? "ok" : "bad");
+	return 0;
+}
+
+static struct ksplice_func funcs[] = {
+	{
+		.name = "version_proc_show",
+		.object = "fs/proc/version.o",
+		.new_code = new_version_proc_show,
+		.new_size = 1,
+		.pre_size = PRE_SIZE_version_proc_show,
+		.pre_bytes = pre_version_proc_show,
+		.pre_mask = NULL,
+	},
+};
+
+extern char ksplice_test_pc32_field[];
+
+static const struct ksplice_reloc relocs[] = {
+	{
+		.where = ksplice_test_pc32_field,
+		.symbol = "linux_proc_banner",
+		.object = "init/version.o",
+		.addend = -4,
+		.type = KSPLICE_RELOC_PC32,
+	},
+	{
+		.where = &banner64,
+		.symbol = "linux_proc_banner",
+		.object = "init/version.o",
+		.addend = 0,
+		.type = KSPLICE_RELOC_64,
+	},
+};
+
+struct ksplice_patch ksplice_patch_data = {
+	.abi_version = KSPLICE_ABI_VERSION,
+	.id = "test-version",
+	.target_release = UTS_RELEASE,
+	.funcs = funcs,
+	.nr_funcs = ARRAY_SIZE(funcs),
+	.relocs = relocs,
+	.nr_relocs = ARRAY_SIZE(relocs),
+};

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One small model of a relocatable object over libelf's gelf API:
+ * sections, symbols and relocations, linked to each other. Every other
+ * patchgen file works on this model and never on raw ELF.
+ */
+#ifndef PATCHGEN_ELF_MODEL_H
+#define PATCHGEN_ELF_MODEL_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct symbol;
+
+struct reloc {
+	unsigned long offset;
+	long addend;
+	unsigned int type;
+	struct symbol *sym;
+};
+
+struct section {
+	size_t index;
+	const char *name;
+	GElf_Shdr sh;
+	const unsigned char *bytes;	/* NULL for SHT_NOBITS */
+	struct reloc *relocs;		/* sorted by offset */
+	size_t nr_relocs;
+	struct symbol *sym;		/* its STT_SECTION symbol, if any */
+	int out;			/* output section index, or -1 */
+	bool *carried;			/* special tables: entries taken */
+};
+
+struct symbol {
+	size_t index;
+	const char *name;
+	GElf_Sym sym;
+	struct section *sec;		/* NULL when undefined or absolute */
+	unsigned char type;
+	unsigned char bind;
+};
+
+struct object {
+	const char *path;
+	int fd;
+	Elf *elf;
+	struct section *secs;
+	size_t nr_secs;
+	struct symbol *syms;
+	size_t nr_syms;
+};
+
+int object_open(struct object *obj, const char *path);
+void object_close(struct object *obj);
+
+struct section *object_section(const struct object *obj, const char *name);
+struct symbol *object_symbol(const struct object *obj, const char *name);
+struct symbol *object_func(const struct object *obj, const char *name);
+
+/* The named function or object in sec that covers off, or NULL. */
+struct symbol *section_symbol_at(const struct object *obj,
+				 const struct section *sec, long off);
+
+bool section_is_text(const struct section *sec);
+bool section_is_alloc(const struct section *sec);
+bool section_is_writable(const struct section *sec);
+
+/* Width in bytes of the field an x86-64 relocation writes; 0 if unknown. */
+unsigned int reloc_width(unsigned int type);
+bool reloc_is_pcrel(unsigned int type);
+
+#endif

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Picks the functions of one compilation unit whose fingerprints changed
+ * and copies them, with everything they need that the running kernel
+ * does not already have, from the post object into the patch.
+ *
+ * Each reference from copied code ends up in one of three forms:
+ * - internal: the target was copied too (cold parts, string literals,
+ *   jump tables, new functions, fresh statics);
+ * - linked: an exported vmlinux symbol, left to the module loader;
+ * - a ksplice relocation: any other running-kernel symbol, which the core
+ *   resolves through kallsyms when the patch is applied.
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel_symbols.h"
+#include "ksplice_patch.h"
+#include "patch.h"
+
+int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh)
+{
+	struct out_section *out;
+
+	patch->secs = xrealloc(patch->secs, (patch->nr_secs + 1) * sizeof(*patch->secs));
+	out = &patch->secs[patch->nr_secs];
+	memset(out, 0, sizeof(*out));
+	out->name = xstrdup(name);
+	out->sh = *sh;
+	out->sh.sh_flags &= ~(GElf_Xword)SHF_GROUP;
+	out->sh.sh_size = 0;
+	return (int)patch->nr_secs++;
+}
+
+void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r)
+{
+	struct out_section *out = &patch->secs[sec];
+
+	out->relocs = xrealloc(out->relocs, (out->nr_relocs + 1) * sizeof(*out->relocs));
+	out->relocs[out->nr_relocs++] = *r;
+}
+
+static void add_out_symbol(struct patch *patch, const struct symbol *sym, int sec)
+{
+	patch->syms = xrealloc(patch->syms, (patch->nr_syms + 1) * sizeof(*patch->syms));
+	patch->syms[patch->nr_syms++] = (struct out_symbol){
+		.name = xstrdup(sym->name),
+		.section = sec,
+		.value = sym->sym.st_value,
+		.size = sym->sym.st_size,
+		.type = sym->type,
+	};
+}
+
+static bool name_has_prefix(const char *name, const char *prefix)
+{
+	return !strncmp(name, prefix, strlen(prefix));
+}
+
+static bool section_is_init(const struct section *sec)
+{
+	return name_has_prefix(sec->name, ".init.") || name_has_prefix(sec->name, ".exit.");
+}
+
+int copy_section(struct patch *patch, struct unit *unit, struct section *sec)
+{
+	struct out_section *out;
+	int idx;
+
+	if (sec->out >= 0)
+		return 0;
+	if (section_is_init(sec))
+		return refuse("%s: the fix needs %s, which is freed after boot", unit->name,
+			      sec->name);
+	idx = out_section_new(patch, sec->name, &sec->sh);
+	sec->out = idx;
+	out = &patch->secs[idx];
+	if (sec->sh.sh_type == SHT_NOBITS)
+		out->nobits_size = sec->sh.sh_size;
+	else
+		buf_append(&out->bytes, sec->bytes, sec->sh.sh_size);
+
+	for (size_t i = 1; i < unit->post.nr_syms; i++) {
+		const struct symbol *sym = &unit->post.syms[i];
+
+		if (sym->sec == sec && (sym->type == STT_FUNC || sym->type == STT_OBJECT))
+			add_out_symbol(patch, sym, idx);
+	}
+	for (size_t i = 0; i < sec->nr_relocs; i++)
+		if (link_reference(patch, unit, idx, sec->relocs[i].offset, &sec->relocs[i]))
+			return -1;
+	return 0;
+}
+
+static int ksplice_type(unsigned int elf_type)
+{
+	switch (elf_type) {
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		return KSPLICE_RELOC_PC32;
+	case R_X86_64_32S:
+		return KSPLICE_RELOC_32S;
+	case R_X86_64_32:
+		return KSPLICE_RELOC_32;
+	case R_X86_64_64:
+		return KSPLICE_RELOC_64;
+	default:
+		return -1;
+	}
+}
+
+/* A reference the running kernel must satisfy. */
+static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
+		       unsigned long out_offset, const struct reloc *r,
+		       const char *name, bool global, long addend)
+{
+	int type, count = kernel_symbol_count(name);
+
+	if (global && kernel_symbol_exported(name)) {
+		out_reloc_add(patch, out_sec, &(struct out_reloc){
+			.offset = out_offset, .addend = addend, .type = r->type,
+			.target_section = -1, .target_name = name,
+		});
+		return 0;
+	}
+	if (count == 0)
+		return refuse("%s: the fix references %s, which vmlinux does not have "
+			      "(a symbol of a module?)", unit->name, name);
+	if (count > 1)
+		return refuse("%s: the fix references the static %s, and vmlinux has %d "
+			      "symbols of that name", unit->name, name, count);
+	type = ksplice_type(r->type);
+	if (type < 0)
+		return refuse("%s: relocation type %u against %s is not supported",
+			      unit->name, r->type, name);
+	patch->krelocs = xrealloc(patch->krelocs,
+				  (patch->nr_krelocs + 1) * sizeof(*patch->krelocs));
+	patch->krelocs[patch->nr_krelocs++] = (struct ksplice_reloc_out){
+		.section = out_sec, .offset = out_offset, .symbol = name,
+		.object = global ? "" : unit->name, .addend = addend, .type = type,
+	};
+	return 0;
+}
+
+static bool fresh_static(const struct symbol *sym)
+{
+	static const char *const stems[] = {
+		"__key", "__warned", "__already_done", "__func__", "_rs",
+		"CSWTCH", "descriptor", "_entry", NULL,
+	};
+	size_t len = name_stem_len(sym->name);
+
+	if (name_has_prefix(sym->sec->name, ".data.once"))
+		return true;
+	for (size_t i = 0; stems[i]; i++)
+		if (strlen(stems[i]) == len && !strncmp(sym->name, stems[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * The pre-build symbol a post-build static corresponds to: same name, or
+ * (GCC numbers function-local statics per unit) the only one with the
+ * same stem.
+ */
+static const struct symbol *pre_data_symbol(const struct unit *unit, const struct symbol *sym)
+{
+	const struct symbol *found = object_symbol(&unit->pre, sym->name);
+	size_t stem = name_stem_len(sym->name);
+	int matches = 0;
+
+	if (found || stem == strlen(sym->name))
+		return found;
+	for (size_t i = 1; i < unit->pre.nr_syms; i++) {
+		const struct symbol *cand = &unit->pre.syms[i];
+
+		if (cand->type == STT_OBJECT && name_stem_len(cand->name) == stem &&
+		    !strncmp(cand->name, sym->name, stem)) {
+			found = cand;
+			matches++;
+		}
+	}
+	return matches == 1 ? found : NULL;
+}
+
+static bool same_bytes(const struct symbol *a, const struct symbol *b)
+{
+	if (a->sym.st_size != b->sym.st_size)
+		return false;
+	if (!a->sec->bytes || !b->sec->bytes)
+		return !a->sec->bytes && !b->sec->bytes;
+	return !memcmp(a->sec->bytes + a->sym.st_value, b->sec->bytes + b->sym.st_value,
+		       a->sym.st_size);
+}
+
+/* Is this function unchanged and present, so the running copy will do? */
+static bool function_reusable(const struct unit *unit, const struct symbol *sym)
+{
+	const struct fingerprint *pre = fingerprint_find(&unit->pre_fp, sym->name);
+	const struct fingerprint *post = fingerprint_find(&unit->post_fp, sym->name);
+
+	if (!pre || !post || pre->noline != post->noline || !object_func(&unit->pre, sym->name))
+		return false;
+	/* A static whose name vmlinux has twice is cheaper to copy than to find. */
+	return sym->bind != STB_LOCAL || kernel_symbol_count(sym->name) == 1;
+}
+
+int link_reference(struct patch *patch, struct unit *unit, int out_sec,
+		   unsigned long out_offset, const struct reloc *r)
+{
+	struct symbol *sym = r->sym, *target = sym;
+	struct section *sec = sym->sec;
+	long delta = r->addend;
+
+	if (!sec) {
+		if (sym->sym.st_shndx != SHN_UNDEF)
+			return refuse("%s: unsupported reference to %s", unit->name, sym->name);
+		return link_kernel(patch, unit, out_sec, out_offset, r, sym->name, true,
+				   r->addend);
+	}
+	if (sym->type == STT_SECTION) {
+		long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
+
+		target = NULL;
+		/* A displacement before an immediate ends up to 4 bytes early. */
+		for (long slack = 0; slack <= 4 && !target; slack++)
+			target = section_symbol_at(&unit->post, sec, at + slack);
+		if (target)
+			delta = r->addend - (long)target->sym.st_value;
+	}
+
+	if (sec->out < 0 && target) {
+		if (section_is_text(sec)) {
+			if (function_reusable(unit, target))
+				return link_kernel(patch, unit, out_sec, out_offset, r,
+						   target->name, target->bind != STB_LOCAL,
+						   delta);
+		} else if (section_is_alloc(sec) && !fresh_static(target)) {
+			const struct symbol *pre = pre_data_symbol(unit, target);
+
+			if (pre && !section_is_writable(sec) && !same_bytes(pre, target))
+				pre = NULL;	/* new contents: the new code gets a copy */
+			if (pre && section_is_writable(sec) && !same_bytes(pre, target))
+				return refuse("%s: the initial value of %s changed; existing data "
+					      "cannot change live", unit->name, target->name);
+			if (pre)
+				return link_kernel(patch, unit, out_sec, out_offset, r,
+						   pre->name, pre->bind != STB_LOCAL, delta);
+		}
+	}
+	if (!section_is_alloc(sec))
+		return refuse("%s: copied code references non-allocated section %s",
+			      unit->name, sec->name);
+	if (copy_section(patch, unit, sec))
+		return -1;
+	out_reloc_add(patch, out_sec, &(struct out_reloc){
+		.offset = out_offset,
+		.addend = r->addend + (sym->type == STT_SECTION ? 0 : (long)sym->sym.st_value),
+		.type = r->type,
+		.target_section = sec->out,
+	});
+	return 0;
+}
+
+static void mask_relocs(const struct section *sec, unsigned long start, unsigned long size,
+			unsigned char *mask)
+{
+	for (size_t i = 0; i < sec->nr_relocs; i++) {
+		const struct reloc *r = &sec->relocs[i];
+
+		for (unsigned int b = 0; b < reloc_width(r->type); b++)
+			if (r->offset + b >= start && r->offset + b < start + size)
+				mask[r->offset + b - start] = 1;
+	}
+}
+
+static int add_function(struct patch *patch, struct unit *unit, const char *name)
+{
+	struct symbol *post = object_func(&unit->post, name);
+	struct symbol *pre = object_func(&unit->pre, name);
+	struct func_out *f;
+	unsigned long size;
+
+	if (!post || !pre)
+		return error("%s: fingerprinted function %s has no symbol", unit->name, name);
+	if (section_is_init(pre->sec) || section_is_init(post->sec))
+		return refuse("%s: %s is __init/__exit code, which cannot be patched live",
+			      unit->name, name);
+	size = pre->sym.st_size;
+	if (size < 5)
+		return refuse("%s: %s is %lu bytes long, too short to hold a jump",
+			      unit->name, name, size);
+	if (!pre->sec->bytes)
+		return error("%s: %s has no code in the pre object", unit->name, name);
+	if (copy_section(patch, unit, post->sec))
+		return -1;
+
+	patch->funcs = xrealloc(patch->funcs, (patch->nr_funcs + 1) * sizeof(*patch->funcs));
+	f = &patch->funcs[patch->nr_funcs++];
+	*f = (struct func_out){
+		.name = xstrdup(name),
+		.object = unit->name,
+		.section = post->sec->out,
+		.offset = post->sym.st_value,
+		.size = post->sym.st_size,
+		.pre_size = size,
+		.pre_bytes = xcalloc(size, 1),
+		.pre_mask = xcalloc(size, 1),
+		.why = "its code changed",
+	};
+	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
+	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);
+	special_mask_patch_sites(&unit->pre, pre->sec, pre->sym.st_value, size, f->pre_mask);
+	return 0;
+}
+
+int extract_unit(struct patch *patch, struct unit *unit)
+{
+	size_t before = patch->nr_funcs;
+	bool added = true;
+
+	if (strcmp(unit->pre_fp.compiler, unit->post_fp.compiler))
+		return refuse("%s: pre and post were built by different compilers (%s, %s)",
+			      unit->name, unit->pre_fp.compiler, unit->post_fp.compiler);
+	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
+		const struct fingerprint *post = &unit->post_fp.fns[i];
+		const struct fingerprint *pre = fingerprint_find(&unit->pre_fp, post->name);
+
+		if (!pre || pre->noline == post->noline)
+			continue;
+		if (add_function(patch, unit, post->name))
+			return -1;
+	}
+	if (patch->nr_funcs == before)
+		return 0;
+	/* Carried entries can pull in more code, which can carry entries. */
+	while (added)
+		if (special_carry(patch, unit, &added))
+			return -1;
+	return 0;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksplice-patchgen: from pre and post objects of the units a fix
+ * rebuilt, write the patch object and its metadata.
+ *
+ *   ksplice-patchgen --id ID --release REL --out DIR
+ *       [--symvers Module.symvers] [--system-map System.map]
+ *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
+ *
+ * Exit codes: 0 patch written; 2 bad input; 3 nothing to patch;
+ * 4 the fix cannot be applied live (the message says why).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel_symbols.h"
+#include "patch.h"
+
+static bool refused;
+
+int refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("patchgen: cannot patch live: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	refused = true;
+	return -1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
+		"         [--symvers FILE] [--system-map FILE] [-v]\n"
+		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
+}
+
+static int open_unit(struct unit *unit)
+{
+	if (object_open(&unit->pre, unit->pre.path) ||
+	    object_open(&unit->post, unit->post.path) ||
+	    fingerprints_read(&unit->pre, &unit->pre_fp) ||
+	    fingerprints_read(&unit->post, &unit->post_fp))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "symvers", required_argument, NULL, 's' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *id = NULL, *release = NULL, *out = NULL;
+	const char *symvers = NULL, *system_map = NULL;
+	struct patch patch = { 0 };
+	struct unit *units;
+	size_t nr_units;
+	char path[4096];
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'i': id = optarg; break;
+		case 'r': release = optarg; break;
+		case 'o': out = optarg; break;
+		case 's': symvers = optarg; break;
+		case 'm': system_map = optarg; break;
+		case 'v': patch.verbose = true; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_BAD_INPUT;
+		}
+	}
+	if (!id || !release || !out || optind == argc || (argc - optind) % 3) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (kernel_symbols_load(symvers, system_map))
+		return EXIT_BAD_INPUT;
+
+	nr_units = (argc - optind) / 3;
+	units = xcalloc(nr_units, sizeof(*units));
+	for (size_t i = 0; i < nr_units; i++) {
+		units[i].name = argv[optind + 3 * i];
+		units[i].pre.path = argv[optind + 3 * i + 1];
+		units[i].post.path = argv[optind + 3 * i + 2];
+		if (open_unit(&units[i]))
+			return EXIT_BAD_INPUT;
+	}
+	for (size_t i = 0; i < nr_units; i++)
+		if (extract_unit(&patch, &units[i]))
+			return refused ? EXIT_REFUSED : EXIT_FAILED;
+
+	if (!patch.nr_funcs) {
+		fprintf(stderr, "patchgen: nothing to patch: no function's code changed\n");
+		return EXIT_NOTHING;
+	}
+	for (size_t i = 0; i < patch.nr_funcs; i++)
+		printf("replace %s (%s): %s\n", patch.funcs[i].name, patch.funcs[i].object,
+		       patch.funcs[i].why);
+
+	snprintf(path, sizeof(path), "%s/patch.o", out);
+	if (write_object(&patch, path))
+		return EXIT_FAILED;
+	snprintf(path, sizeof(path), "%s/meta.c", out);
+	if (write_meta(&patch, path, id, release))
+		return EXIT_FAILED;
+	for (size_t i = 0; i < nr_units; i++) {
+		object_close(&units[i].pre);
+		object_close(&units[i].post);
+		fingerprints_free(&units[i].pre_fp);
+		fingerprints_free(&units[i].post_fp);
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The patch being built: the output object (sections copied from post
+ * objects, their relocations, symbols) plus the metadata the core needs
+ * (functions to replace, with their pre-build bytes, and the references
+ * that only the core can resolve: "ksplice relocations").
+ */
+#ifndef PATCHGEN_PATCH_H
+#define PATCHGEN_PATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "elf_model.h"
+#include "fingerprints.h"
+#include "util.h"
+
+struct out_reloc {
+	unsigned long offset;
+	long addend;
+	unsigned int type;
+	int target_section;		/* output section, or -1 */
+	const char *target_name;	/* undefined global, when no section */
+};
+
+struct out_section {
+	char *name;
+	GElf_Shdr sh;
+	struct buf bytes;		/* empty for SHT_NOBITS */
+	unsigned long nobits_size;
+	struct out_reloc *relocs;
+	size_t nr_relocs;
+};
+
+struct out_symbol {
+	char *name;
+	int section;
+	unsigned long value, size;
+	unsigned char type;
+};
+
+struct ksplice_reloc_out {
+	int section;
+	unsigned long offset;
+	const char *symbol;
+	const char *object;
+	long addend;
+	unsigned int type;	/* enum ksplice_reloc_type */
+};
+
+struct func_out {
+	char *name;
+	const char *object;
+	int section;
+	unsigned long offset, size;
+	unsigned long pre_size;
+	unsigned char *pre_bytes, *pre_mask;
+	const char *why;
+};
+
+/* A pre/post object pair for one compilation unit. */
+struct unit {
+	const char *name;		/* e.g. fs/proc/version.o */
+	struct object pre, post;
+	struct fingerprint_table pre_fp, post_fp;
+};
+
+struct patch {
+	struct out_section *secs;
+	size_t nr_secs;
+	struct out_symbol *syms;	/* local function names, for backtraces */
+	size_t nr_syms;
+	struct ksplice_reloc_out *krelocs;
+	size_t nr_krelocs;
+	struct func_out *funcs;
+	size_t nr_funcs;
+	bool verbose;
+};
+
+int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);
+void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r);
+
+/* extract.c: pick changed functions of one unit and copy what they need. */
+int extract_unit(struct patch *patch, struct unit *unit);
+
+/* special.c */
+int special_carry(struct patch *patch, struct unit *unit, bool *added);
+void special_mask_patch_sites(const struct object *obj, const struct section *sec,
+			      unsigned long start, unsigned long size,
+			      unsigned char *mask);
+bool special_section_ignored(const char *name);
+
+/* extract.c: give one reference from copied code its final form. */
+int link_reference(struct patch *patch, struct unit *unit, int out_sec,
+		   unsigned long out_offset, const struct reloc *r);
+int copy_section(struct patch *patch, struct unit *unit, struct section *sec);
+
+int write_object(const struct patch *patch, const char *path);
+int write_meta(const struct patch *patch, const char *path, const char *id,
+	       const char *release);
+
+#endif

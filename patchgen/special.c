@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special sections: tables whose entries describe instructions of some
+ * function (x86-64, Linux 6.1 layouts). For the patch, entries that
+ * belong to copied code are carried along when the module loader needs
+ * them to run the code correctly, dropped when the unpatched instruction
+ * is already correct, and refused when the code cannot work without
+ * machinery a module cannot provide yet. For the run-pre check, the
+ * instructions the kernel rewrites at boot are masked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "patch.h"
+
+enum special_action { CARRY, DROP, REFUSE };
+
+struct special_table {
+	const char *name;
+	size_t entsize;		/* 0: derived from the relocations */
+	int len_offset;		/* byte holding the site length, or -1 */
+	unsigned int len;	/* site length when fixed */
+	enum special_action action;
+	const char *why;
+};
+
+static const struct special_table tables[] = {
+	{ "__ex_table", 12, -1, 0, CARRY, NULL },
+	{ "__bug_table", 0, -1, 0, CARRY, NULL },
+	{ ".altinstructions", 12, 10, 0, CARRY, NULL },
+	{ ".smp_locks", 4, -1, 1, CARRY, NULL },
+	{ "__jump_table", 16, -1, 5, REFUSE, "jump labels in patched code are not supported yet" },
+	{ ".static_call_sites", 8, -1, 5, DROP, NULL },
+	{ ".retpoline_sites", 4, -1, 6, DROP, NULL },
+	{ ".return_sites", 4, -1, 5, DROP, NULL },
+	{ ".ibt_endbr_seal", 4, -1, 4, DROP, NULL },
+	{ ".parainstructions", 16, 9, 0, DROP, NULL },
+	{ "__mcount_loc", 8, -1, 5, DROP, NULL },
+};
+
+bool special_section_ignored(const char *name)
+{
+	return !strncmp(name, ".discard", 8) || !strncmp(name, ".note", 5) ||
+	       !strncmp(name, ".debug", 6) || !strcmp(name, ".comment") ||
+	       !strncmp(name, ".orc_unwind", 11);
+}
+
+/* Where an entry's first field points: a code address as section + offset. */
+static bool entry_target(const struct section *table, size_t entry_off,
+			 struct section **sec, unsigned long *off)
+{
+	for (size_t i = 0; i < table->nr_relocs; i++) {
+		const struct reloc *r = &table->relocs[i];
+
+		if (r->offset != entry_off)
+			continue;
+		if (!r->sym->sec)
+			return false;
+		*sec = r->sym->sec;
+		*off = r->addend + (r->sym->type == STT_SECTION ? 0 : r->sym->sym.st_value);
+		return true;
+	}
+	return false;
+}
+
+static size_t table_entsize(const struct special_table *t, const struct section *sec)
+{
+	size_t code_refs = 0;
+
+	if (t->entsize)
+		return t->entsize;
+	/* __bug_table: one code reference per entry; 8 or 12 bytes by config. */
+	for (size_t i = 0; i < sec->nr_relocs; i++)
+		if (sec->relocs[i].sym->sec && section_is_text(sec->relocs[i].sym->sec))
+			code_refs++;
+	if (!code_refs || sec->sh.sh_size % code_refs)
+		return 0;
+	return sec->sh.sh_size / code_refs;
+}
+
+void special_mask_patch_sites(const struct object *obj, const struct section *sec,
+			      unsigned long start, unsigned long size, unsigned char *mask)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		const struct special_table *tab = &tables[t];
+		const struct section *table = object_section(obj, tab->name);
+		size_t entsize;
+
+		if (!table || !table->bytes || (!tab->len && tab->len_offset < 0))
+			continue;
+		entsize = table_entsize(tab, table);
+		for (size_t e = 0; entsize && e + entsize <= table->sh.sh_size; e += entsize) {
+			struct section *target;
+			unsigned long off, len;
+
+			if (!entry_target(table, e, &target, &off) || target != sec)
+				continue;
+			len = tab->len_offset >= 0 ? table->bytes[e + tab->len_offset] : tab->len;
+			for (unsigned long b = off; b < off + len; b++)
+				if (b >= start && b < start + size)
+					mask[b - start] = 1;
+		}
+	}
+}
+
+static int find_out_section(struct patch *patch, const struct section *like)
+{
+	for (size_t i = 0; i < patch->nr_secs; i++)
+		if (!strcmp(patch->secs[i].name, like->name))
+			return (int)i;
+	return out_section_new(patch, like->name, &like->sh);
+}
+
+/* The function of the post object that holds a code address, for messages. */
+static const char *function_at(const struct unit *unit, struct section *sec, unsigned long off)
+{
+	const struct symbol *sym = section_symbol_at(&unit->post, sec, (long)off);
+
+	return sym ? sym->name : sec->name;
+}
+
+static int carry_table(struct patch *patch, struct unit *unit, const struct special_table *tab,
+		       struct section *table, bool *added)
+{
+	size_t entsize = table_entsize(tab, table);
+	int out = -1;
+
+	if (!entsize || table->sh.sh_size % entsize)
+		return error("%s: cannot tell the entry size of %s", unit->name, tab->name);
+	for (size_t e = 0; e + entsize <= table->sh.sh_size; e += entsize) {
+		struct section *target;
+		unsigned long off, at;
+
+		if (!entry_target(table, e, &target, &off) || target->out < 0)
+			continue;
+		if (tab->action == REFUSE)
+			return refuse("%s: %s: %s", unit->name, function_at(unit, target, off),
+				      tab->why);
+		if (tab->action == DROP)
+			continue;
+		if (!table->carried)
+			table->carried = xcalloc(table->sh.sh_size / entsize, 1);
+		if (table->carried[e / entsize])
+			continue;
+		table->carried[e / entsize] = true;
+		if (out < 0)
+			out = find_out_section(patch, table);
+		at = buf_pad(&patch->secs[out].bytes, table->sh.sh_addralign ?
+			     table->sh.sh_addralign : 1);
+		at = buf_append(&patch->secs[out].bytes, table->bytes + e, entsize);
+		for (size_t i = 0; i < table->nr_relocs; i++) {
+			const struct reloc *r = &table->relocs[i];
+
+			if (r->offset >= e && r->offset < e + entsize &&
+			    link_reference(patch, unit, out, at + r->offset - e, r))
+				return -1;
+		}
+		*added = true;
+	}
+	return 0;
+}
+
+int special_carry(struct patch *patch, struct unit *unit, bool *added)
+{
+	*added = false;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		struct section *table = object_section(&unit->post, tables[t].name);
+
+		if (table && table->bytes && carry_table(patch, unit, &tables[t], table, added))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PATCHGEN_UTIL_H
+#define PATCHGEN_UTIL_H
+
+#include <stddef.h>
+
+/* Exit codes, shared with the ksplice command (docs/cli.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_BAD_INPUT = 2,
+	EXIT_NOTHING = 3,
+	EXIT_REFUSED = 4,
+};
+
+/* Prints "patchgen: ..." to stderr and returns -1. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "patchgen: cannot patch live: ..."; main exits EXIT_REFUSED. */
+int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+
+/* Growable byte buffer. */
+struct buf {
+	unsigned char *data;
+	size_t len, cap;
+};
+size_t buf_append(struct buf *b, const void *p, size_t n);
+size_t buf_pad(struct buf *b, size_t align);
+
+/* The name without a GCC numbering suffix: "count.3" -> "count". */
+size_t name_stem_len(const char *name);
+
+#endif

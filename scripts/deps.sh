@@ -1,0 +1,26 @@
+#!/bin/bash
+# Install the Debian packages the build, the test kernel and the VM tests
+# need, but only when one is missing, so a ready machine pays nothing.
+set -euo pipefail
+
+packages=(
+	gcc g++ make gcc-12-plugin-dev libelf-dev zlib1g-dev libzstd-dev
+	linux-source-6.1 flex bison bc cpio kmod libssl-dev rsync patch
+	qemu-system-x86 busybox-static xz-utils python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root; install these packages first: ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

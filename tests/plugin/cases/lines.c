@@ -1,0 +1,86 @@
+/*
+ * Line numbers in code.  The test prepends lines to this file: functions
+ * that use __LINE__ must keep their "noline" fingerprint and change their
+ * "strict" one; every other function must keep both.
+ */
+extern void record_caller(const char *file, int line);
+
+/* Like the kernel's WARN_ON(): the line goes into __bug_table. */
+#define WARN_LIKE(cond) ({						\
+	int __warned = !!(cond);					\
+	if (__warned)							\
+		asm volatile("1: ud2\n"					\
+			     ".pushsection __bug_table,\"aw\"\n"	\
+			     ".long 1b - .\n"				\
+			     ".short %c0\n"				\
+			     ".popsection" :: "i" (__LINE__));		\
+	__warned;							\
+})
+
+/* __LINE__ as an asm immediate in the function itself. */
+int warns(int x)
+{
+	if (WARN_LIKE(x > 10000))
+		return -1;
+	return x * 2;
+}
+
+/* __LINE__ as an asm immediate in an inlined callee (its own line). */
+static inline int checked_div(int a, int b)
+{
+	if (WARN_LIKE(b == 0))
+		return 0;
+	return a / b;
+}
+
+int divides(int a, int b)
+{
+	return checked_div(a, b) + 1;
+}
+
+/* __LINE__ of the call site, used by an inlined callee's asm. */
+static inline __attribute__((always_inline)) void mark_line(int line)
+{
+	asm volatile(".pushsection .discard.lines\n"
+		     ".long %c0\n"
+		     ".popsection" :: "i" (line));
+}
+
+int inline_site(int x)
+{
+	if (x > 5000)
+		mark_line(__LINE__);
+	return x - 1;
+}
+
+/* __LINE__ as a plain call argument, like might_sleep(). */
+void sleeps(void)
+{
+	record_caller(__FILE__, __LINE__);
+}
+
+/* No line numbers anywhere below. */
+struct wide {
+	char pad[40];
+	int field;
+};
+
+int reads_field(struct wide *w)
+{
+	return w->field;
+}
+
+int plain(int x)
+{
+	return x * 1009 + 4093;
+}
+
+static int helper_without_lines(int x)
+{
+	return x ^ 0x5a5a;
+}
+
+int calls_helper(int x)
+{
+	return helper_without_lines(x) + helper_without_lines(x + 2000);
+}

@@ -1,0 +1,1 @@
+s/return limit + 1;/return limit + 2;/

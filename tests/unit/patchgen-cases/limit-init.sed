@@ -1,0 +1,2 @@
+s/static int limit = 10;/static int limit = 11;/
+s/counter++;/counter += 2;/

@@ -1,0 +1,1 @@
+s/"show %d\\n"/"show: %d (fixed)\\n"/
