@@ -54,10 +54,15 @@ check: deps all
 demo: deps all
 	@bash tests/demo.sh
 
+# The installed command looks for its scripts, plugin and patchgen under
+# $(PREFIX)/lib/ksplice, laid out like this tree.
 install: all
-	install -D -m 0755 $(KSPLICE) $(DESTDIR)$(PREFIX)/bin/ksplice
-	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/bin/ksplice-patchgen
-	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/gcc-plugin/ksplice_plugin.so
+	$(CC) $(CFLAGS) -static -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
+		-o $(BUILD)/bin/ksplice.installed $(CLI_SRC) -lelf -lz -lzstd
+	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
+	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
+	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN)
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/ksplice
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
 
 clean:

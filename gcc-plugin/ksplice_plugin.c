@@ -369,7 +369,13 @@ static void hash_asm_template(struct function_walk *walk, const char *text)
 			    !memcmp(label_key[i], p, key_len))
 				break;
 		}
-		if (i == nr_labels && nr_labels < MAX_ASM_LABELS) {
+		if (i == MAX_ASM_LABELS) {
+			/* Too many to number: keep the name as written. */
+			hash_bytes(&walk->fp, p, len);
+			p += len;
+			continue;
+		}
+		if (i == nr_labels) {
 			label_key[nr_labels] = p;
 			label_key_len[nr_labels++] = key_len;
 		}
@@ -712,15 +718,9 @@ static int compare_fingerprints(const void *a, const void *b)
 {
 	const struct function_fingerprint *x = (const struct function_fingerprint *)a;
 	const struct function_fingerprint *y = (const struct function_fingerprint *)b;
-	int diff = strcmp(x->name, y->name);
 
-	if (diff)
-		return diff;
-	if (x->fp.strict != y->fp.strict)
-		return x->fp.strict < y->fp.strict ? -1 : 1;
-	if (x->fp.noline != y->fp.noline)
-		return x->fp.noline < y->fp.noline ? -1 : 1;
-	return 0;
+	/* Assembler names are unique within a unit. */
+	return strcmp(x->name, y->name);
 }
 
 /* PLUGIN_FINISH_UNIT: every function is out, asm_out_file is still open. */
@@ -738,7 +738,7 @@ static void emit_fingerprint_section(void *gcc_data, void *user_data)
 	      asm_out_file);
 	emit_section_line("ksplice-fingerprints 1");
 	emit_section_line("compiler %s", compiler_version);
-	emit_section_line("unit %s", main_input_filename);
+	emit_section_line("unit %s", main_input_filename ? main_input_filename : "");
 	for (i = 0; i < nr_fingerprints; i++)
 		emit_section_line("fn %s %016" PRIx64 " %016" PRIx64,
 				  fingerprints[i].name,

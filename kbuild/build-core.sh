@@ -10,6 +10,6 @@ out=${2:?usage: build-core.sh KDIR OUTDIR}
 
 mkdir -p "$out"
 # -c: only contents count, so an unchanged source keeps its object.
-rsync -a -c --exclude patch_template.c "$home/kmod/" "$out/"
+rsync -a -c --exclude patch_template.c --exclude tests "$home/kmod/" "$out/"
 make -s -C "$kdir" M="$(cd "$out" && pwd)" modules >&2
 test -f "$out/ksplice.ko"

@@ -37,7 +37,7 @@ fi
 
 cat > "$kdir/.ksplice.mk.tmp" <<EOT
 # Written by 'ksplice setup'; 'ksplice setup --undo $kdir' removes it.
-KSPLICE_PLUGIN := $home/build/gcc-plugin/ksplice_plugin.so
+KSPLICE_PLUGIN ?= $home/build/gcc-plugin/ksplice_plugin.so
 include $home/kbuild/Makefile.ksplice
 EOT
 if cmp -s "$kdir/.ksplice.mk.tmp" "$kdir/.ksplice.mk" 2>/dev/null; then

@@ -221,35 +221,34 @@ static int restore_entries(void *arg)
 }
 
 /*
- * Name of the function a busy stack word points into.  On apply the
- * ranges are the old functions, one per ksplice_func.  On undo the range
- * is the whole module text: name the replacement it hit, or else the
- * module's own symbol there (without its " [module]" suffix).
+ * Name of the function a busy stack word points into, in buf (which has
+ * KSYM_SYMBOL_LEN bytes).  On apply the ranges are the old functions, one
+ * per ksplice_func.  On undo the range is the whole module text: name the
+ * replacement it hit, or else the module's own symbol there (without its
+ * " [module]" suffix).
  */
 static void busy_name(struct ksplice_priv *priv,
-		      const struct ksplice_stop *stop, bool undo,
-		      char *buf, size_t len)
+		      const struct ksplice_stop *stop, bool undo, char *buf)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	unsigned long addr = stop->busy_addr;
-	char sym[KSYM_SYMBOL_LEN];
 	unsigned int i;
 
 	if (!undo) {
-		strscpy(buf, patch->funcs[stop->busy_range].name, len);
+		strscpy(buf, patch->funcs[stop->busy_range].name,
+			KSYM_SYMBOL_LEN);
 		return;
 	}
 	for (i = 0; i < patch->nr_funcs; i++) {
 		unsigned long start = (unsigned long)patch->funcs[i].new_code;
 
 		if (addr - start < patch->funcs[i].new_size) {
-			strscpy(buf, patch->funcs[i].name, len);
+			strscpy(buf, patch->funcs[i].name, KSYM_SYMBOL_LEN);
 			return;
 		}
 	}
-	sprint_symbol_no_offset(sym, addr);
-	sym[strcspn(sym, " ")] = '\0';
-	strscpy(buf, sym, len);
+	sprint_symbol_no_offset(buf, addr);
+	buf[strcspn(buf, " ")] = '\0';
 }
 
 static void set_busy_cause(struct ksplice_priv *priv,
@@ -257,7 +256,7 @@ static void set_busy_cause(struct ksplice_priv *priv,
 {
 	char name[KSYM_SYMBOL_LEN];
 
-	busy_name(priv, stop, undo, name, sizeof(name));
+	busy_name(priv, stop, undo, name);
 	ksplice_set_cause(priv, "busy: %s (pid %d comm %s)", name,
 			  stop->busy_pid, stop->busy_comm);
 }
@@ -553,7 +552,7 @@ void ksplice_unregister_patch(struct ksplice_patch *patch)
 	patch->core_private = NULL;
 	mutex_unlock(&ksplice_mutex);
 
-	kobject_put(&priv->kobj);
+	ksplice_sysfs_put(priv);
 }
 EXPORT_SYMBOL_GPL(ksplice_unregister_patch);
 

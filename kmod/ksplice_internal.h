@@ -11,6 +11,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/kallsyms.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -50,6 +51,7 @@ struct ksplice_priv {
 	unsigned int tries;		/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
+	struct completion *released;	/* completed when kobj is released */
 };
 
 extern struct mutex ksplice_mutex;
@@ -68,6 +70,7 @@ int ksplice_sysfs_init(void);
 void ksplice_sysfs_exit(void);
 int ksplice_sysfs_add(struct ksplice_priv *priv);
 void ksplice_sysfs_del(struct ksplice_priv *priv);
+void ksplice_sysfs_put(struct ksplice_priv *priv);
 
 /* ksplice_symbols.c: the running kernel's non-exported parts we use. */
 struct ksplice_kernel {

@@ -22,10 +22,10 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
 {
@@ -142,11 +142,15 @@ static int ksplice_stop_cb(void *data)
 		return 0;
 	}
 
-	start = local_clock();
+	/*
+	 * Not local_clock(): in a VM its per-CPU window can saturate with
+	 * interrupts off and read the same value twice.
+	 */
+	start = ktime_get_mono_fast_ns();
 	if (!scan_all_tasks(stop))
 		stop->write_ret = stop->write(stop->arg);
 	ksplice_arch_sync_core();
-	stop->stop_ns = local_clock() - start;
+	stop->stop_ns = ktime_get_mono_fast_ns() - start;
 	/* Releases the spinning CPUs after every write above. */
 	smp_store_release(&stop->done, 1);
 	return 0;

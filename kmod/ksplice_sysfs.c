@@ -141,7 +141,12 @@ ATTRIBUTE_GROUPS(ksplice_patch);
 
 static void ksplice_patch_release(struct kobject *kobj)
 {
-	ksplice_priv_free(to_priv(kobj));
+	struct ksplice_priv *priv = to_priv(kobj);
+	struct completion *released = priv->released;
+
+	ksplice_priv_free(priv);
+	if (released)
+		complete(released);
 }
 
 static struct kobj_type ksplice_patch_ktype = {
@@ -160,7 +165,7 @@ int ksplice_sysfs_add(struct ksplice_priv *priv)
 	if (ret) {
 		pr_err("%s: cannot create its sysfs directory: %d\n",
 		       priv->patch->id, ret);
-		kobject_put(&priv->kobj);
+		ksplice_sysfs_put(priv);
 	}
 	return ret;
 }
@@ -169,6 +174,20 @@ int ksplice_sysfs_add(struct ksplice_priv *priv)
 void ksplice_sysfs_del(struct ksplice_priv *priv)
 {
 	kobject_del(&priv->kobj);
+}
+
+/*
+ * Drops the last reference and waits for the release: it runs code of
+ * this module, which may be unloaded right after the patch module.
+ * (Releases can be delayed, e.g. by CONFIG_DEBUG_KOBJECT_RELEASE.)
+ */
+void ksplice_sysfs_put(struct ksplice_priv *priv)
+{
+	DECLARE_COMPLETION_ONSTACK(released);
+
+	priv->released = &released;
+	kobject_put(&priv->kobj);
+	wait_for_completion(&released);
 }
 
 int ksplice_sysfs_init(void)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test patch: replaces do_nanosleep (kernel/time/hrtimer.c) with a
- * version that does not sleep, so "sleep 3" returns at once while it is
- * applied.  A task sleeping in do_nanosleep makes apply busy.
+ * Test patch: replaces do_nanosleep (kernel/time/hrtimer.c) with one that
+ * sleeps 3 s whatever it is asked, so "sleep 10" takes 3 s while applied.
+ * A task sleeping in the old do_nanosleep makes apply busy; one sleeping
+ * in the new one makes undo busy.
  */
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <generated/utsrelease.h>
@@ -11,9 +13,13 @@
 #include "ksplice_patch.h"
 #include "pre_do_nanosleep.h"
 
-/* The caller only starts the timer through us: nothing to cancel. */
+/*
+ * The caller only starts the timer through us: nothing to cancel.  A
+ * signal ends the sleep early; the sleep then counts as complete.
+ */
 static int new_do_nanosleep(struct hrtimer_sleeper *t, enum hrtimer_mode mode)
 {
+	msleep_interruptible(3000);
 	return 0;
 }
 

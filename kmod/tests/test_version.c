@@ -2,9 +2,11 @@
 /*
  * Test patch: replaces version_proc_show (/proc/version).  The new code
  * reaches the non-exported linux_proc_banner through two ksplice
- * relocations: a PC32 one in the (read-only) text and a 64-bit one in
- * data.  It prints whether both arrived.
+ * relocations: a PC32 one into read-only data (which the core must write
+ * with text_poke) and a 64-bit one into writable data.  It prints whether
+ * both arrived.
  */
+#include <linux/compiler.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -13,24 +15,14 @@
 #include "ksplice_patch.h"
 #include "pre_version_proc_show.h"
 
-/* What the loader links the lea below to, until the core relocates it. */
-static const char unrelocated[] __used = "unrelocated";
-static const char *banner64 = unrelocated;
-
-static const char *banner_pc32(void)
-{
-	const char *p;
-
-	asm(".globl ksplice_test_pc32_field\n\t"
-	    "lea unrelocated(%%rip), %0\n\t"
-	    "ksplice_test_pc32_field = . - 4"
-	    : "=r" (p));
-	return p;
-}
+/* Read-only after load; read with READ_ONCE so the 0 is not folded in. */
+static const s32 banner_pc32;
+static const char *banner64;
 
 static int new_version_proc_show(struct seq_file *m, void *v)
 {
-	const char *banner = banner_pc32();
+	const char *banner = (const char *)&banner_pc32 +
+			     READ_ONCE(banner_pc32);
 
 	seq_printf(m, "ksplice-patched: pc32 %s, 64 %s\n",
 		   strncmp(banner, "%s version ", 11) ? "bad" : "ok",
@@ -50,14 +42,12 @@ static struct ksplice_func funcs[] = {
 	},
 };
 
-extern char ksplice_test_pc32_field[];
-
 static const struct ksplice_reloc relocs[] = {
 	{
-		.where = ksplice_test_pc32_field,
+		.where = (void *)&banner_pc32,
 		.symbol = "linux_proc_banner",
 		.object = "init/version.o",
-		.addend = -4,
+		.addend = 0,
 		.type = KSPLICE_RELOC_PC32,
 	},
 	{

@@ -5,22 +5,26 @@
 extern int f0(void), f1(void), f2(void), f3(void);
 extern int f4(void), f5(void), f6(void), f7(void);
 
+/* Cases 8 and 9 reuse the blocks of 1 and 2: swapping them changes
+ * nothing but two jump-table entries. */
 int dispatch(int x)
 {
 	switch (x) {
 	case 0: return f0();
 	case 1: return f1();
-#ifdef SWAP_TARGETS
-	case 3: return f2();
-	case 2: return f3();
-#else
 	case 2: return f2();
 	case 3: return f3();
-#endif
 	case 4: return f4();
 	case 5: return f5();
 	case 6: return f6();
 	case 7: return f7();
+#ifdef SWAP_TARGETS
+	case 8: return f2();
+	case 9: return f1();
+#else
+	case 8: return f1();
+	case 9: return f2();
+#endif
 	}
 	return -1;
 }
