@@ -127,6 +127,8 @@ for o in "${objs[@]}"; do
 	cp -p "$kdir/$o" "$work/pre/$o"
 	cp -p "$kdir/$c" "$work/pre/$c"
 done
+# kbuild's prepare stage rewrites this dependency file on every make.
+[ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
 say "applying ${#patches[@]} fix file(s) to $kdir"
 for p in "${patches[@]}"; do
 	if ! patch -p1 -d "$kdir" -s -f -N --no-backup-if-mismatch -r - < "$p" >"$work/patch.log" 2>&1; then
@@ -140,7 +142,13 @@ fi
 
 say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
 start=$(date +%s)
-if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS=1 "${objs[@]}" >"$work/build.log" 2>&1; then
+# Per-function sections for exactly these targets: CFLAGS_KERNEL given on
+# the command line reaches every sub-make unexpanded, so $@ is the object
+# being compiled. Flags for everything would rebuild kbuild's own
+# prepare-stage files (asm-offsets, scripts/mod) too.
+sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections)'
+if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
+	CFLAGS_KERNEL="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die 1 "the fixed source does not build"
 fi

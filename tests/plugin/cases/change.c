@@ -27,6 +27,9 @@ int other(int a)
 	return a * OTHER_FACTOR + 1;
 }
 
+#ifdef NOTRACE_SUBJECT
+__attribute__((no_instrument_function))
+#endif
 int subject(int a)
 {
 	return a + SUBJECT_CONSTANT;
