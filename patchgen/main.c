@@ -11,28 +11,12 @@
  * 4 the fix cannot be applied live (the message says why).
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel_symbols.h"
 #include "patch.h"
-
-static bool refused;
-
-int refuse(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("patchgen: cannot patch live: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	refused = true;
-	return -1;
-}
 
 static void usage(FILE *f)
 {

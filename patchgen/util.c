@@ -7,15 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool refused;
+
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("patchgen: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("patchgen: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
+}
+
+int refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("patchgen: cannot patch live: ", fmt, ap);
+	va_end(ap);
+	refused = true;
 	return -1;
 }
 

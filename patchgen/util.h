@@ -2,6 +2,7 @@
 #ifndef PATCHGEN_UTIL_H
 #define PATCHGEN_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Exit codes, shared with the ksplice command (docs/cli.md). */
@@ -16,7 +17,8 @@ enum {
 /* Prints "patchgen: ..." to stderr and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints "patchgen: cannot patch live: ..."; main exits EXIT_REFUSED. */
+/* Prints "patchgen: cannot patch live: ..." and sets refused. */
+extern bool refused;
 int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void *xcalloc(size_t n, size_t size);
