@@ -4,6 +4,7 @@
  * finds them next to the installed or in-tree ksplice and runs them.
  */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,12 @@ int cmd_script(const char *script, int argc, char **argv)
 	if (access(path, R_OK))
 		return fail("%s: not found; is KSPLICE_HOME (%s) right?", path, home), KS_USAGE;
 	setenv("KSPLICE_HOME", home, 1);
+	/*
+	 * The scripts restore the kernel tree on Ctrl-C; a shell cannot trap
+	 * a signal that was ignored when it started (as in a background job).
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	args = calloc(argc + 2, sizeof(*args));
 	if (!args)
 		return fail("out of memory");

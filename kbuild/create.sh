@@ -64,6 +64,7 @@ for f in "${files[@]}"; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
+objs=()
 restored=0
 restore() {
 	[ $restored -eq 0 ] || return 0
@@ -79,6 +80,11 @@ restore() {
 		(cd "$work/pre" && find . -type f -print0) |
 			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
 	fi
+	# A compile that fails or is interrupted leaves gcc's dependency file.
+	for o in "${objs[@]}"; do
+		d="$(dirname "$o")/.$(basename "$o").d"
+		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
+	done
 }
 cleanup() {
 	local rc=$?
@@ -94,7 +100,6 @@ trap 'say "interrupted; tree restored"; exit 130' INT TERM
 regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
 mapfile -t cmds < <(cd "$kdir" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
 	xargs -0 grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
-objs=()
 for c in "${cmds[@]}"; do
 	b=$(basename "$c" .cmd)
 	o="$(dirname "$c")/${b#.}"
@@ -126,6 +131,8 @@ for o in "${objs[@]}"; do
 	mkdir -p "$work/pre/$(dirname "$o")"
 	cp -p "$kdir/$o" "$work/pre/$o"
 	cp -p "$kdir/$c" "$work/pre/$c"
+	d="$(dirname "$o")/.$(basename "$o").d"
+	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
 done
 # kbuild's prepare stage rewrites this dependency file on every make.
 [ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
