@@ -107,7 +107,10 @@ int module_id_of(const char *path, char *id, size_t size)
 		if (!gelf_getshdr(scn, &sh))
 			break;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".modinfo") || !(data = elf_getdata(scn, NULL)))
+		if (!name || strcmp(name, ".modinfo"))
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
 			continue;
 		for (size_t off = 0; off < data->d_size; off += strlen((char *)data->d_buf + off) + 1) {
 			const char *s = (const char *)data->d_buf + off;

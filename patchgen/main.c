@@ -57,14 +57,30 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:vh", options, NULL)) != -1) {
 		switch (opt) {
-		case 'i': id = optarg; break;
-		case 'r': release = optarg; break;
-		case 'o': out = optarg; break;
-		case 's': symvers = optarg; break;
-		case 'm': system_map = optarg; break;
-		case 'v': patch.verbose = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_BAD_INPUT;
+		case 'i':
+			id = optarg;
+			break;
+		case 'r':
+			release = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 's':
+			symvers = optarg;
+			break;
+		case 'm':
+			system_map = optarg;
+			break;
+		case 'v':
+			patch.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_BAD_INPUT;
 		}
 	}
 	if (!id || !release || !out || optind == argc || (argc - optind) % 3) {

@@ -56,6 +56,31 @@ static int set_header(Elf_Scn *scn, const GElf_Shdr *sh)
 	return 0;
 }
 
+static int fill_section(Elf_Scn *scn, const GElf_Shdr *sh, void *bytes, size_t size,
+			Elf_Type type)
+{
+	if (set_header(scn, sh))
+		return -1;
+	return set_data(scn, bytes, size, sh->sh_addralign, type);
+}
+
+/* A symbol or string table section of the output. */
+static int fill_table(Elf_Scn *scn, size_t name, GElf_Word type, GElf_Word link,
+		      GElf_Word info, void *bytes, size_t size)
+{
+	bool symtab = type == SHT_SYMTAB;
+	GElf_Shdr sh = {
+		.sh_name = name,
+		.sh_type = type,
+		.sh_link = link,
+		.sh_info = info,
+		.sh_addralign = symtab ? 8 : 1,
+		.sh_entsize = symtab ? sizeof(Elf64_Sym) : 0,
+	};
+
+	return fill_section(scn, &sh, bytes, size, symtab ? ELF_T_SYM : ELF_T_BYTE);
+}
+
 struct writer {
 	const struct patch *patch;
 	Elf *elf;
@@ -156,6 +181,7 @@ static int write_relocs(struct writer *w, size_t symtab_index)
 		const struct out_section *s = &p->secs[i];
 		Elf64_Rela *rela;
 		Elf_Scn *scn;
+		GElf_Shdr sh;
 		char name[512];
 
 		if (!s->nr_relocs)
@@ -176,16 +202,16 @@ static int write_relocs(struct writer *w, size_t symtab_index)
 			};
 		}
 		snprintf(name, sizeof(name), ".rela%s", s->name);
-		if (set_header(scn, &(GElf_Shdr){
-				.sh_name = str_add(&w->shstr, name),
-				.sh_type = SHT_RELA,
-				.sh_flags = SHF_INFO_LINK,
-				.sh_link = symtab_index,
-				.sh_info = i + 1,
-				.sh_addralign = 8,
-				.sh_entsize = sizeof(Elf64_Rela),
-			}) ||
-		    set_data(scn, rela, s->nr_relocs * sizeof(*rela), 8, ELF_T_RELA))
+		sh = (GElf_Shdr){
+			.sh_name = str_add(&w->shstr, name),
+			.sh_type = SHT_RELA,
+			.sh_flags = SHF_INFO_LINK,
+			.sh_link = symtab_index,
+			.sh_info = i + 1,
+			.sh_addralign = 8,
+			.sh_entsize = sizeof(Elf64_Rela),
+		};
+		if (fill_section(scn, &sh, rela, s->nr_relocs * sizeof(*rela), ELF_T_RELA))
 			return -1;
 	}
 	return 0;
@@ -194,7 +220,7 @@ static int write_relocs(struct writer *w, size_t symtab_index)
 int write_object(const struct patch *patch, const char *path)
 {
 	struct writer w = { .patch = patch };
-	size_t symtab_index;
+	size_t symtab_index, symtab_name, strtab_name, shstrtab_name;
 	Elf_Scn *symtab, *strtab, *shstrtab;
 	GElf_Ehdr ehdr;
 	int fd, ret = -1;
@@ -223,25 +249,16 @@ int write_object(const struct patch *patch, const char *path)
 	shstrtab = new_section(w.elf, ".shstrtab");
 	if (!symtab || !strtab || !shstrtab)
 		goto out;
-	if (set_header(symtab, &(GElf_Shdr){
-			.sh_name = str_add(&w.shstr, ".symtab"), .sh_type = SHT_SYMTAB,
-			.sh_link = elf_ndxscn(strtab), .sh_info = w.first_global,
-			.sh_addralign = 8, .sh_entsize = sizeof(Elf64_Sym),
-		}) ||
-	    set_data(symtab, w.syms, w.nr_syms * sizeof(*w.syms), 8, ELF_T_SYM))
-		goto out;
 	str_add(&w.str, "");
-	if (set_header(strtab, &(GElf_Shdr){
-			.sh_name = str_add(&w.shstr, ".strtab"), .sh_type = SHT_STRTAB,
-			.sh_addralign = 1,
-		}) ||
-	    set_data(strtab, w.str.buf.data, w.str.buf.len, 1, ELF_T_BYTE))
-		goto out;
-	if (set_header(shstrtab, &(GElf_Shdr){
-			.sh_name = str_add(&w.shstr, ".shstrtab"), .sh_type = SHT_STRTAB,
-			.sh_addralign = 1,
-		}) ||
-	    set_data(shstrtab, w.shstr.buf.data, w.shstr.buf.len, 1, ELF_T_BYTE))
+	/* Every name first: the tables' buffers move while they grow. */
+	symtab_name = str_add(&w.shstr, ".symtab");
+	strtab_name = str_add(&w.shstr, ".strtab");
+	shstrtab_name = str_add(&w.shstr, ".shstrtab");
+	if (fill_table(symtab, symtab_name, SHT_SYMTAB, elf_ndxscn(strtab), w.first_global,
+		       w.syms, w.nr_syms * sizeof(*w.syms)) ||
+	    fill_table(strtab, strtab_name, SHT_STRTAB, 0, 0, w.str.buf.data, w.str.buf.len) ||
+	    fill_table(shstrtab, shstrtab_name, SHT_STRTAB, 0, 0, w.shstr.buf.data,
+		       w.shstr.buf.len))
 		goto out;
 	ehdr.e_shstrndx = elf_ndxscn(shstrtab);
 	if (!gelf_update_ehdr(w.elf, &ehdr) || elf_update(w.elf, ELF_C_WRITE) < 0) {
