@@ -65,25 +65,29 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
 objs=()
-restored=0
+new_files=()
+backed_up=0	# nothing to put back until the backup is complete
 restore() {
-	[ $restored -eq 0 ] || return 0
-	restored=1
+	[ $backed_up -eq 1 ] || return 0
+	backed_up=0
 	for f in "${files[@]}"; do
-		if [ -e "$work/src/$f" ]; then
-			cp -p "$work/src/$f" "$kdir/$f"
-		else
-			rm -f "$kdir/$f"
-		fi
+		[ ! -e "$work/src/$f" ] || cp -p "$work/src/$f" "$kdir/$f"
+	done
+	for f in "${new_files[@]}"; do
+		rm -f "$kdir/$f"
 	done
 	if [ -d "$work/pre" ]; then
 		(cd "$work/pre" && find . -type f -print0) |
 			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
 	fi
-	# A compile that fails or is interrupted leaves gcc's dependency file.
+	# A compile that fails or is interrupted leaves gcc's dependency file,
+	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
 	for o in "${objs[@]}"; do
 		d="$(dirname "$o")/.$(basename "$o").d"
 		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
+	done
+	for d in "$kdir"/.tmp_*; do
+		[ ! -e "$d" ] || grep -qxF "$d" "$work/tmp-dirs" || rm -rf "$d"
 	done
 }
 cleanup() {
@@ -99,7 +103,7 @@ trap 'say "interrupted; tree restored"; exit 130' INT TERM
 # records (.cmd files): exactly what an incremental make would rebuild.
 regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
 mapfile -t cmds < <(cd "$kdir" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
-	xargs -0 grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
+	xargs -0 -r grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
 for c in "${cmds[@]}"; do
 	b=$(basename "$c" .cmd)
 	o="$(dirname "$c")/${b#.}"
@@ -124,6 +128,8 @@ for f in "${files[@]}"; do
 	if [ -e "$kdir/$f" ]; then
 		mkdir -p "$work/src/$(dirname "$f")"
 		cp -p "$kdir/$f" "$work/src/$f"
+	else
+		new_files+=("$f")	# the fix creates it
 	fi
 done
 for o in "${objs[@]}"; do
@@ -135,7 +141,10 @@ for o in "${objs[@]}"; do
 	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
 done
 # kbuild's prepare stage rewrites this dependency file on every make.
+mkdir -p "$work/pre"
+ls -d "$kdir"/.tmp_* > "$work/tmp-dirs" 2>/dev/null || true
 [ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
+backed_up=1
 say "applying ${#patches[@]} fix file(s) to $kdir"
 for p in "${patches[@]}"; do
 	if ! patch -p1 -d "$kdir" -s -f -N --no-backup-if-mismatch -r - < "$p" >"$work/patch.log" 2>&1; then
