@@ -97,7 +97,7 @@ int cmd_undo(int argc, char **argv)
 	return KS_OK;
 }
 
-static void json_string(const char *s)
+void json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {

@@ -27,6 +27,14 @@ int load_module_file(const char *path, const char *params);
 int unload_module(const char *name);
 int module_id_of(const char *path, char *id, size_t size);
 
+/* elf_section.c: a copy of the named section, NUL-terminated; 0 if found. */
+int elf_section_read(const char *path, const char *section, char **bytes, size_t *size);
+
+int cmd_fingerprints(int argc, char **argv);
+
+/* Prints s as a JSON string literal. */
+void json_string(const char *s);
+
 /* Prints "ksplice: ..." to stderr and returns KS_FAILED. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -21,6 +21,7 @@ static const char usage_text[] =
 	"  setup [--undo] KDIR            teach a kernel tree 'make KSPLICE=1'\n"
 	"  create --patch FILE --kdir KDIR [-o OUTDIR] [--id ID] [-j N]\n"
 	"                                 build ksplice-ID.ko from a fix; prints its path\n"
+	"  fingerprints [--json] FILE.o   the plugin's records of one object\n"
 	"Running machine (root):\n"
 	"  apply FILE.ko                  load and apply a patch; prints its id\n"
 	"  undo ID                        take a patch back out and unload it\n"
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
 		return cmd_undo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "fingerprints"))
+		return cmd_fingerprints(argc - 1, argv + 1);
 	if (!strcmp(cmd, "create"))
 		return cmd_script("create.sh", argc - 1, argv + 1);
 	if (!strcmp(cmd, "setup"))

@@ -2,7 +2,6 @@
 /* Loading and unloading modules, the core first. */
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,45 +87,22 @@ int load_core(void)
 int module_id_of(const char *path, char *id, size_t size)
 {
 	static const char key[] = "ksplice_id=";
-	int fd = open(path, O_RDONLY), ret = -1;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	Elf *elf;
+	size_t len, off;
+	char *info;
+	int ret = -1;
 
-	if (fd < 0)
+	if (elf_section_read(path, ".modinfo", &info, &len))
 		return -1;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
-		goto out;
-	while ((scn = elf_nextscn(elf, scn)) && ret) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		const char *name;
+	/* .modinfo is a run of NUL-terminated "key=value" strings. */
+	for (off = 0; off < len; off += strlen(info + off) + 1) {
+		const char *s = info + off;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!strncmp(s, key, sizeof(key) - 1) && strlen(s + sizeof(key) - 1) < size) {
+			strcpy(id, s + sizeof(key) - 1);
+			ret = 0;
 			break;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".modinfo"))
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		for (size_t off = 0; off < data->d_size; off += strlen((char *)data->d_buf + off) + 1) {
-			const char *s = (const char *)data->d_buf + off;
-
-			if (!memchr(s, '\0', data->d_size - off))
-				break;
-			if (!strncmp(s, key, sizeof(key) - 1) && strlen(s + sizeof(key) - 1) < size) {
-				strcpy(id, s + sizeof(key) - 1);
-				ret = 0;
-				break;
-			}
 		}
 	}
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	free(info);
 	return ret;
 }
