@@ -21,7 +21,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
-		"         [--symvers FILE] [--system-map FILE] [-v]\n"
+		"         [--symvers FILE] [--system-map FILE]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -43,7 +43,6 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "symvers", required_argument, NULL, 's' },
 		{ "system-map", required_argument, NULL, 'm' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -55,7 +54,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			id = optarg;
@@ -71,9 +70,6 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			system_map = optarg;
-			break;
-		case 'v':
-			patch.verbose = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -74,7 +74,6 @@ struct patch {
 	size_t nr_krelocs;
 	struct func_out *funcs;
 	size_t nr_funcs;
-	bool verbose;
 };
 
 int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);
@@ -88,7 +87,6 @@ int special_carry(struct patch *patch, struct unit *unit, bool *added);
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
 			      unsigned long start, unsigned long size,
 			      unsigned char *mask);
-bool special_section_ignored(const char *name);
 
 /* extract.c: give one reference from copied code its final form. */
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,

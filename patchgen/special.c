@@ -38,13 +38,6 @@ static const struct special_table tables[] = {
 	{ "__mcount_loc", 8, -1, 5, DROP, NULL },
 };
 
-bool special_section_ignored(const char *name)
-{
-	return !strncmp(name, ".discard", 8) || !strncmp(name, ".note", 5) ||
-	       !strncmp(name, ".debug", 6) || !strcmp(name, ".comment") ||
-	       !strncmp(name, ".orc_unwind", 11);
-}
-
 /* Where an entry's first field points: a code address as section + offset. */
 static bool entry_target(const struct section *table, size_t entry_off,
 			 struct section **sec, unsigned long *off)
