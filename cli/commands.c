@@ -155,3 +155,62 @@ int cmd_list(int argc, char **argv)
 		free(entries);
 	return KS_OK;
 }
+
+/* ksplice show [--json] ID: everything the core says about one patch. */
+int cmd_show(int argc, char **argv)
+{
+	static const char *const files[] = { "stage", "abort_cause", "tries", "stop_ns" };
+	bool json = argc == 3 && !strcmp(argv[1], "--json");
+	const char *id = argv[argc - 1];
+	char path[512], value[4096];
+	char *line, *save = NULL;
+	int n = 0;
+
+	if (argc != 2 + json || !valid_id(id))
+		return fail("usage: ksplice show [--json] ID"), KS_USAGE;
+	patch_file(path, sizeof(path), id, "stage");
+	if (read_text(path, value, sizeof(value)))
+		return fail("no patch %s is loaded", id);
+	if (json) {
+		printf("{\"id\": ");
+		json_string(id);
+	} else {
+		printf("id: %s\n", id);
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		patch_file(path, sizeof(path), id, files[i]);
+		if (read_text(path, value, sizeof(value)))
+			continue;
+		if (json) {
+			printf(", \"%s\": ", files[i]);
+			json_string(value);
+		} else {
+			printf("%s: %s\n", files[i], value);
+		}
+	}
+	/* One line per function: name object old_addr new_addr. */
+	patch_file(path, sizeof(path), id, "functions");
+	if (read_text(path, value, sizeof(value)))
+		value[0] = '\0';
+	if (json)
+		printf(", \"functions\": [");
+	for (line = strtok_r(value, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[256], object[256], old_addr[32], new_addr[32];
+
+		if (sscanf(line, "%255s %255s %31s %31s", name, object, old_addr, new_addr) != 4)
+			continue;
+		if (json) {
+			printf("%s{\"name\": ", n ? ", " : "");
+			json_string(name);
+			printf(", \"object\": ");
+			json_string(object);
+			printf(", \"old_addr\": \"%s\", \"new_addr\": \"%s\"}", old_addr, new_addr);
+		} else {
+			printf("function: %s (%s) old %s new %s\n", name, object, old_addr, new_addr);
+		}
+		n++;
+	}
+	if (json)
+		printf("]}\n");
+	return KS_OK;
+}

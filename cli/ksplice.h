@@ -19,6 +19,7 @@ enum {
 int cmd_apply(int argc, char **argv);
 int cmd_undo(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_script(const char *script, int argc, char **argv);
 
 /* module.c */

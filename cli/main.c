@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"  apply FILE.ko                  load and apply a patch; prints its id\n"
 	"  undo ID                        take a patch back out and unload it\n"
 	"  list [--json]                  patches and their stage\n"
+	"  show [--json] ID               one patch: stage, abort cause, tries, functions\n"
 	"\n"
 	"Exit codes: 0 ok, 1 failed, 2 usage or bad input, 3 nothing to patch,\n"
 	"4 the fix cannot be applied live. See docs/cli.md.\n";
@@ -88,6 +89,8 @@ int main(int argc, char **argv)
 		return cmd_undo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "fingerprints"))
 		return cmd_fingerprints(argc - 1, argv + 1);
 	if (!strcmp(cmd, "create"))
