@@ -21,6 +21,8 @@ PLUGIN     := $(BUILD)/gcc-plugin/ksplice_plugin.so
 PATCHGEN   := $(BUILD)/bin/ksplice-patchgen
 KSPLICE    := $(BUILD)/bin/ksplice
 
+PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
+PLUGIN_HDR   := $(wildcard gcc-plugin/*.h)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
 PATCHGEN_HDR := $(wildcard patchgen/*.h)
 CLI_SRC      := $(wildcard cli/*.c)
@@ -31,10 +33,10 @@ all: $(PLUGIN) $(PATCHGEN) $(KSPLICE)
 deps:
 	@bash scripts/deps.sh
 
-$(PLUGIN): gcc-plugin/ksplice_plugin.c gcc-plugin/gcc-common.h
+$(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
-		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $<
+		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $(PLUGIN_SRC)
 
 $(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h
 	@mkdir -p $(dir $@)

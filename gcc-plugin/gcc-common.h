@@ -11,7 +11,7 @@
 #define KSPLICE_GCC_COMMON_H
 
 #include "gcc-plugin.h"
-#include "plugin-version.h"
+#include "bversion.h"
 #include "config.h"
 #include "system.h"
 #include "coretypes.h"
@@ -28,12 +28,19 @@
 #include "attribs.h"
 #include "diagnostic-core.h"
 #include "hash-map.h"
+#include "cgraph.h"
+#include "gimple.h"
+#include "gimple-iterator.h"
+#include "gimple-walk.h"
+#include "toplev.h"
+#include "opts.h"
+#include "stor-layout.h"
 
 /*
  * Written against GCC 12; needs at least the rtx_insn class hierarchy,
  * label_ref_label() and the C++11 "override" pass interface (GCC 10+).
  */
-#if GCCPLUGIN_VERSION < 10000
+#if BUILDING_GCC_VERSION < 10000
 #error "the ksplice plugin needs GCC 10 or later"
 #endif
 

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksplice_plugin.h - what the parts of the fingerprint plugin share.
+ *
+ * The plugin is one shared object built from several files, one per kind
+ * of record in the .discard.ksplice.fingerprints section
+ * (docs/fingerprints.md): function code, clone origins and inlining,
+ * data objects, type layouts and the unit's compiler and flags.
+ */
+#ifndef KSPLICE_PLUGIN_H
+#define KSPLICE_PLUGIN_H
+
+#include "gcc-common.h"
+
+#define FINGERPRINT_FORMAT_VERSION 2
+
+/* Two hashes of the same thing: "noline" does not see source lines. */
+struct fingerprint {
+	uint64_t strict;
+	uint64_t noline;
+};
+
+/* Tags keep different kinds of element from ever hashing alike. */
+enum hash_tag {
+	TAG_NULL = 1,
+	TAG_INSN,
+	TAG_LABEL,
+	TAG_SWITCH_SECTION,
+	TAG_RTX,
+	TAG_INT,
+	TAG_LINE,
+	TAG_SYMBOL,
+	TAG_POOL_CONSTANT,
+	TAG_TREE_CONSTANT,
+	TAG_LOCAL_STATIC,
+	TAG_ASM_LABEL,
+	TAG_STRING,
+	TAG_DATA,
+	TAG_FIELD,
+	TAG_TYPE,
+};
+
+/* hash.c: FNV-1a over an explicit little-endian byte stream. */
+void fingerprint_init(struct fingerprint *fp);
+void fnv1a_u64(uint64_t *hash, uint64_t value);
+void hash_u64(struct fingerprint *fp, uint64_t value);
+void hash_bytes(struct fingerprint *fp, const void *data, size_t len);
+void hash_string(struct fingerprint *fp, const char *str);
+
+/*
+ * State of one hash over code or data.  Lines: an immediate equal to the
+ * source line of INSN (code) or to DATA_LINE (a data object's own line)
+ * is a __LINE__ and goes into the strict hash only.
+ */
+struct hash_walk {
+	struct fingerprint fp;
+	hash_map<rtx, unsigned> *label_numbers;	/* code labels, in order */
+	unsigned next_label_number;
+	rtx_insn *insn;		/* NULL in jump tables and data */
+	HOST_WIDE_INT data_line;	/* 0 when hashing code */
+};
+
+/* references.c: symbols and constant data, by meaning not by number. */
+void hash_symbol_name(struct hash_walk *walk, const char *name);
+void hash_decl_reference(struct hash_walk *walk, tree decl, int depth);
+void hash_real(struct hash_walk *walk, const REAL_VALUE_TYPE *value,
+	       machine_mode mode);
+void hash_tree_constant(struct hash_walk *walk, tree t, int depth);
+void hash_line_or_value(struct hash_walk *walk, HOST_WIDE_INT value,
+			bool is_line);
+bool is_function_local_static(tree decl);
+bool is_artificial_constant(tree decl);
+const char *decl_name_for_hash(tree decl);
+const char *symbol_without_star(const char *name);
+size_t trailing_digits(const char *text, size_t len);
+
+/* Each part adds its passes and hooks, and writes its records. */
+void code_fingerprints_init(const char *plugin_name);
+void emit_code_records(void);
+void inline_graph_init(const char *plugin_name);
+void emit_inline_graph_records(void);
+void emit_data_records(void);
+void type_layouts_init(const char *plugin_name);
+void emit_type_records(void);
+void note_type_used(tree type);
+void emit_unit_records(const char *compiler, const char *plugin_version);
+
+/* True if NAME is a function the code pass fingerprinted. */
+bool is_fingerprinted_function(const char *name);
+
+/* section.c: one line of the section, printf-style, without the "\n". */
+void emit_section_line(const char *format, ...) ATTRIBUTE_PRINTF_1;
+
+/* A growable array of malloc'ed strings, sorted on output. */
+struct string_list {
+	char **items;
+	size_t nr, max;
+};
+
+void string_list_add(struct string_list *list, char *item);
+void string_list_sort(struct string_list *list);
+void string_list_free(struct string_list *list);
+
+#endif /* KSPLICE_PLUGIN_H */
