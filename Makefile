@@ -25,8 +25,8 @@ PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
 PATCHGEN_HDR := $(wildcard patchgen/*.h)
-CLI_SRC      := $(wildcard cli/*.c)
-CLI_HDR      := $(wildcard cli/*.h)
+CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c
+CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h
 
 all: $(PLUGIN) $(PATCHGEN) $(KSPLICE)
 
@@ -45,7 +45,7 @@ $(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h
 # Static: the same binary runs from the busybox initramfs of the VM tests.
 $(KSPLICE): $(CLI_SRC) $(CLI_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
+	$(CC) $(CFLAGS) -static -Ipatchgen -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
 
 test-kernel: deps all
 	@bash kbuild/test-kernel.sh

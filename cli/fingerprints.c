@@ -3,50 +3,87 @@
  * ksplice fingerprints [--json] FILE.o: the plugin's records of one
  * object (docs/fingerprints.md), as stored or as JSON.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fingerprint_format.h"
 #include "ksplice.h"
 
-#define FINGERPRINT_SECTION ".discard.ksplice.fingerprints"
+static void json_key(const char *key, bool comma)
+{
+	printf("%s\"%s\": ", comma ? ", " : "", key);
+}
 
 static void json_field(const char *key, const char *value, bool comma)
 {
-	printf("%s\"%s\": ", comma ? ", " : "", key);
+	json_key(key, comma);
 	json_string(value);
 }
 
-static void print_json(char *text)
+static void json_hash(const char *key, uint64_t value)
 {
-	char *save = NULL, *line;
-	int version = 0, fns = 0;
+	printf(", \"%s\": \"%016" PRIx64 "\"", key, value);
+}
 
+static void print_function(const struct fingerprint *fn)
+{
 	printf("{");
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[512], strict[32], noline[32];
-
-		if (sscanf(line, "ksplice-fingerprints %d", &version) == 1) {
-			printf("\"version\": %d", version);
-		} else if (!strncmp(line, "compiler ", 9)) {
-			json_field("compiler", line + 9, true);
-		} else if (!strncmp(line, "unit ", 5)) {
-			json_field("unit", line + 5, true);
-		} else if (sscanf(line, "fn %511s %31s %31s", name, strict, noline) == 3) {
-			printf("%s{", fns++ ? ", " : ", \"functions\": [");
-			json_field("name", name, false);
-			json_field("strict", strict, true);
-			json_field("noline", noline, true);
-			printf("}");
-		}
+	json_field("name", fn->name, false);
+	json_hash("strict", fn->strict);
+	json_hash("noline", fn->noline);
+	if (fn->origin) {
+		json_field("clone_of", fn->origin, true);
+		json_field("clone_kind", fn->clone_kind, true);
 	}
-	printf("%s}\n", fns ? "]" : ", \"functions\": []");
+	json_key("inlines", true);
+	printf("[");
+	for (size_t i = 0; i < fn->nr_inlines; i++) {
+		printf("%s", i ? ", " : "");
+		json_string(fn->inlines[i]);
+	}
+	printf("]}");
+}
+
+static void print_json(const struct fingerprint_table *table)
+{
+	printf("{\"version\": %d", table->version);
+	json_field("compiler", table->compiler, true);
+	json_field("plugin", table->plugin, true);
+	json_field("flags", table->flags, true);
+	json_field("unit", table->unit ? table->unit : "", true);
+	printf(", \"functions\": [");
+	for (size_t i = 0; i < table->nr_fns; i++) {
+		printf("%s", i ? ", " : "");
+		print_function(&table->fns[i]);
+	}
+	printf("], \"data\": [");
+	for (size_t i = 0; i < table->nr_vars; i++) {
+		printf("%s{", i ? ", " : "");
+		json_field("name", table->vars[i].name, false);
+		json_field("key", table->vars[i].key, true);
+		json_hash("strict", table->vars[i].strict);
+		json_hash("noline", table->vars[i].noline);
+		printf("}");
+	}
+	printf("], \"types\": [");
+	for (size_t i = 0; i < table->nr_types; i++) {
+		printf("%s{", i ? ", " : "");
+		json_field("kind", table->types[i].kind, false);
+		json_field("name", table->types[i].name, true);
+		json_hash("layout", table->types[i].layout);
+		printf("}");
+	}
+	printf("]}\n");
 }
 
 int cmd_fingerprints(int argc, char **argv)
 {
 	bool json = argc == 3 && !strcmp(argv[1], "--json");
 	const char *path = argv[argc - 1];
+	struct fingerprint_table table;
+	char err[256];
 	size_t size;
 	char *text;
 
@@ -55,10 +92,15 @@ int cmd_fingerprints(int argc, char **argv)
 	if (elf_section_read(path, FINGERPRINT_SECTION, &text, &size))
 		return fail("%s: no fingerprints (not an object built with make KSPLICE=1?)",
 			    path), KS_USAGE;
+	if (fingerprint_table_parse(text, size, &table, err, sizeof(err))) {
+		free(text);
+		return fail("%s: %s", path, err), KS_USAGE;
+	}
 	if (json)
-		print_json(text);
+		print_json(&table);
 	else
 		fwrite(text, 1, size, stdout);
+	fingerprint_table_free(&table);
 	free(text);
 	return KS_OK;
 }

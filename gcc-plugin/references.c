@@ -178,6 +178,26 @@ bool is_function_local_static(tree decl)
 	       TREE_CODE(DECL_CONTEXT(decl)) == FUNCTION_DECL;
 }
 
+/*
+ * A constprop clone's name says which function it specialises, not for
+ * which constants, and its number changes between builds: the constants
+ * are what a caller of "f.constprop" depends on.
+ */
+static void hash_clone_specialisation(struct hash_walk *walk, tree fndecl, int depth)
+{
+	cgraph_node *node = cgraph_node::get(fndecl);
+	clone_info *info = node ? clone_info::get(node) : NULL;
+	ipa_replace_map *replacement;
+	unsigned i;
+
+	if (!info || !info->tree_map)
+		return;
+	FOR_EACH_VEC_SAFE_ELT(info->tree_map, i, replacement) {
+		hash_u64(&walk->fp, replacement->parm_num);
+		hash_tree_constant(walk, replacement->new_tree, depth + 1);
+	}
+}
+
 void hash_decl_reference(struct hash_walk *walk, tree decl, int depth)
 {
 	if (is_artificial_constant(decl)) {
@@ -192,5 +212,7 @@ void hash_decl_reference(struct hash_walk *walk, tree decl, int depth)
 		hash_symbol_name(walk, IDENTIFIER_POINTER(DECL_NAME(decl)));
 	} else {
 		hash_symbol_name(walk, decl_name_for_hash(decl));
+		if (TREE_CODE(decl) == FUNCTION_DECL)
+			hash_clone_specialisation(walk, decl, depth);
 	}
 }

@@ -161,17 +161,22 @@ static bool fresh_static(const struct symbol *sym)
 
 /*
  * The pre-build symbol a post-build static corresponds to: same name, or
- * (GCC numbers function-local statics per unit) the only one with the
- * same stem.
+ * (GCC numbers function-local statics per unit) the one with the same
+ * key in the plugin's records, or the only one with the same stem.
  */
 static const struct symbol *pre_data_symbol(const struct unit *unit, const struct symbol *sym)
 {
 	const struct symbol *found = object_symbol(&unit->pre, sym->name);
+	const char *paired = pre_data_name_of(unit, sym->name);
 	size_t stem = name_stem_len(sym->name);
 	int matches = 0;
 
-	if (found || stem == strlen(sym->name))
+	if (found)
 		return found;
+	if (paired)	/* the plugin's key: owner and stem */
+		return object_symbol(&unit->pre, paired);
+	if (stem == strlen(sym->name))
+		return NULL;
 	for (size_t i = 1; i < unit->pre.nr_syms; i++) {
 		const struct symbol *cand = &unit->pre.syms[i];
 
@@ -194,16 +199,25 @@ static bool same_bytes(const struct symbol *a, const struct symbol *b)
 		       a->sym.st_size);
 }
 
-/* Is this function unchanged and present, so the running copy will do? */
-static bool function_reusable(const struct unit *unit, const struct symbol *sym)
+/*
+ * The running kernel's name for this function if it is unchanged and
+ * present, so the running copy will do; NULL if the patch needs its own.
+ */
+static const char *reusable_function(const struct unit *unit, const struct symbol *sym)
 {
-	const struct fingerprint *pre = fingerprint_find(&unit->pre_fp, sym->name);
 	const struct fingerprint *post = fingerprint_find(&unit->post_fp, sym->name);
+	const struct fingerprint *pre;
+	bool ambiguous;
 
-	if (!pre || !post || pre->noline != post->noline || !object_func(&unit->pre, sym->name))
-		return false;
+	if (!post)
+		return NULL;
+	pre = pre_function_of(unit, post, &ambiguous);
+	if (!pre || pre->noline != post->noline || !object_func(&unit->pre, pre->name))
+		return NULL;
 	/* A static whose name vmlinux has twice is cheaper to copy than to find. */
-	return sym->bind != STB_LOCAL || kernel_symbol_count(sym->name) == 1;
+	if (sym->bind == STB_LOCAL && kernel_symbol_count(pre->name) != 1)
+		return NULL;
+	return pre->name;
 }
 
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
@@ -232,10 +246,11 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 
 	if (sec->out < 0 && target) {
 		if (section_is_text(sec)) {
-			if (function_reusable(unit, target))
+			const char *running = reusable_function(unit, target);
+
+			if (running)
 				return link_kernel(patch, unit, out_sec, out_offset, r,
-						   target->name, target->bind != STB_LOCAL,
-						   delta);
+						   running, target->bind != STB_LOCAL, delta);
 		} else if (section_is_alloc(sec) && !fresh_static(target)) {
 			const struct symbol *pre = pre_data_symbol(unit, target);
 
@@ -275,10 +290,13 @@ static void mask_relocs(const struct section *sec, unsigned long start, unsigned
 	}
 }
 
-static int add_function(struct patch *patch, struct unit *unit, const char *name)
+/* Replace PRE_NAME, the running copy, with the post build's POST_FP. */
+static int add_function(struct patch *patch, struct unit *unit, const char *pre_name,
+			const struct fingerprint *post_fp)
 {
+	const char *name = post_fp->name;
 	struct symbol *post = object_func(&unit->post, name);
-	struct symbol *pre = object_func(&unit->pre, name);
+	struct symbol *pre = object_func(&unit->pre, pre_name);
 	struct func_out *f;
 	unsigned long size;
 
@@ -299,7 +317,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *name
 	patch->funcs = xrealloc(patch->funcs, (patch->nr_funcs + 1) * sizeof(*patch->funcs));
 	f = &patch->funcs[patch->nr_funcs++];
 	*f = (struct func_out){
-		.name = xstrdup(name),
+		.name = xstrdup(pre_name),
 		.object = unit->name,
 		.section = post->sec->out,
 		.offset = post->sym.st_value,
@@ -307,7 +325,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *name
 		.pre_size = size,
 		.pre_bytes = xcalloc(size, 1),
 		.pre_mask = xcalloc(size, 1),
-		.why = "its code changed",
+		.why = why_changed(post_fp),
 	};
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);
@@ -320,16 +338,20 @@ int extract_unit(struct patch *patch, struct unit *unit)
 	size_t before = patch->nr_funcs;
 	bool added = true;
 
-	if (strcmp(unit->pre_fp.compiler, unit->post_fp.compiler))
-		return refuse("%s: pre and post were built by different compilers (%s, %s)",
-			      unit->name, unit->pre_fp.compiler, unit->post_fp.compiler);
+	if (compare_unit_builds(unit) || compare_unit_types(unit) || compare_unit_data(unit))
+		return -1;
 	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
 		const struct fingerprint *post = &unit->post_fp.fns[i];
-		const struct fingerprint *pre = fingerprint_find(&unit->pre_fp, post->name);
+		bool ambiguous;
+		const struct fingerprint *pre = pre_function_of(unit, post, &ambiguous);
 
+		if (ambiguous)
+			return refuse("%s: GCC renumbered the %s clones of %s and they cannot be "
+				      "told apart between the builds", unit->name,
+				      post->clone_kind, post->origin);
 		if (!pre || pre->noline == post->noline)
 			continue;
-		if (add_function(patch, unit, post->name))
+		if (add_function(patch, unit, pre->name, post))
 			return -1;
 	}
 	if (patch->nr_funcs == before)

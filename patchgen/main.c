@@ -116,8 +116,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nr_units; i++) {
 		object_close(&units[i].pre);
 		object_close(&units[i].post);
-		fingerprints_free(&units[i].pre_fp);
-		fingerprints_free(&units[i].post_fp);
+		fingerprint_table_free(&units[i].pre_fp);
+		fingerprint_table_free(&units[i].post_fp);
 	}
 	return EXIT_OK;
 }

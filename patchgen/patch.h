@@ -79,6 +79,15 @@ struct patch {
 int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);
 void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r);
 
+/* compare.c: what the plugin's records of a unit allow and explain. */
+int compare_unit_builds(const struct unit *unit);
+int compare_unit_types(const struct unit *unit);
+int compare_unit_data(const struct unit *unit);
+const struct fingerprint *pre_function_of(const struct unit *unit,
+					  const struct fingerprint *post, bool *ambiguous);
+const char *why_changed(const struct fingerprint *post);
+const char *pre_data_name_of(const struct unit *unit, const char *post_name);
+
 /* extract.c: pick changed functions of one unit and copy what they need. */
 int extract_unit(struct patch *patch, struct unit *unit);
 

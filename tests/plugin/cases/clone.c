@@ -1,7 +1,8 @@
 /*
  * Clones: GCC names them "scale.constprop.<N>", "get_a.isra.<N>" with
  * counters that move when another clone of the same function appears.
- * Compiled with -fipa-cp-clone.
+ * Compiled with -fipa-cp-clone.  USER_K changes the constant user()'s
+ * clone is specialised for, which shows in no instruction of user().
  */
 struct pair {
 	int a, b, c, d;
@@ -16,9 +17,13 @@ static __attribute__((noinline)) int scale(const int *p, int k)
 	return sum;
 }
 
+#ifndef USER_K
+#define USER_K 3
+#endif
+
 int user(const int *p)
 {
-	return scale(p, 3) + 2;
+	return scale(p, USER_K) + 2;
 }
 
 static __attribute__((noinline)) int get_a(struct pair *p)

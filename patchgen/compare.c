@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the plugin's records of one unit say before any code is copied:
+ * whether the two builds can be compared at all (compiler, plugin,
+ * code-generation flags), whether the fix changes something no live
+ * patch can change (a struct layout, the initial value of writable
+ * data), which pre function each post function is (clones are renamed
+ * between builds), and why a function changed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "patch.h"
+
+int compare_unit_builds(const struct unit *unit)
+{
+	const struct fingerprint_table *pre = &unit->pre_fp, *post = &unit->post_fp;
+	const char *flags;
+
+	if (strcmp(pre->compiler, post->compiler))
+		return refuse("%s: pre and post were built by different compilers (%s, %s)",
+			      unit->name, pre->compiler, post->compiler);
+	if (strcmp(pre->plugin, post->plugin))
+		return refuse("%s: pre and post were built with different ksplice plugins "
+			      "(%s, %s); rebuild the kernel with make KSPLICE=1",
+			      unit->name, pre->plugin, post->plugin);
+	flags = fingerprint_flags_differ(pre, post);
+	if (flags)
+		return refuse("%s: pre and post were built with different code-generation "
+			      "flags (%s)", unit->name, flags);
+	return 0;
+}
+
+int compare_unit_types(const struct unit *unit)
+{
+	for (size_t i = 0; i < unit->post_fp.nr_types; i++) {
+		const struct type_fingerprint *post = &unit->post_fp.types[i];
+		const struct type_fingerprint *pre =
+			type_fingerprint_find(&unit->pre_fp, post->kind, post->name);
+
+		if (pre && pre->layout != post->layout)
+			return refuse("%s: the layout of %s %s changed; data already in "
+				      "the running kernel keeps the old one", unit->name,
+				      post->kind, post->name);
+	}
+	return 0;
+}
+
+/* The hashes of every object with KEY, in table order, as one value. */
+static uint64_t data_hash_of_key(const struct fingerprint_table *table, const char *key,
+				 int *count)
+{
+	uint64_t hash = 0;
+
+	*count = 0;
+	for (size_t i = 0; i < table->nr_vars; i++) {
+		if (strcmp(table->vars[i].key, key))
+			continue;
+		hash = hash * 31 + table->vars[i].noline;
+		(*count)++;
+	}
+	return hash;
+}
+
+/*
+ * Read-only data may change: new code gets its own copy.  Writable data
+ * holds live state that the running kernel has already changed.
+ */
+int compare_unit_data(const struct unit *unit)
+{
+	for (size_t i = 0; i < unit->post_fp.nr_vars; i++) {
+		const struct data_fingerprint *var = &unit->post_fp.vars[i];
+		const struct symbol *sym = object_symbol(&unit->post, var->name);
+		int pre_count, post_count;
+		uint64_t pre = data_hash_of_key(&unit->pre_fp, var->key, &pre_count);
+		uint64_t post = data_hash_of_key(&unit->post_fp, var->key, &post_count);
+
+		if (!pre_count || (pre_count == post_count && pre == post))
+			continue;
+		if (sym && sym->sec && !section_is_writable(sym->sec))
+			continue;
+		return refuse("%s: the initial value of %s changed; existing data "
+			      "cannot change live", unit->name, var->name);
+	}
+	return 0;
+}
+
+static bool same_clone_group(const struct fingerprint *fn, const struct fingerprint *clone)
+{
+	return fn->origin && !strcmp(fn->origin, clone->origin) &&
+	       !strcmp(fn->clone_kind, clone->clone_kind);
+}
+
+/* Clones in TABLE of CLONE's origin and kind; *SAME: one with its code. */
+static size_t clone_group(const struct fingerprint_table *table,
+			  const struct fingerprint *clone, const struct fingerprint **one,
+			  const struct fingerprint **same)
+{
+	size_t count = 0;
+
+	*one = *same = NULL;
+	for (size_t i = 0; i < table->nr_fns; i++) {
+		const struct fingerprint *fn = &table->fns[i];
+
+		if (!same_clone_group(fn, clone))
+			continue;
+		*one = fn;
+		count++;
+		if (fn->noline == clone->noline &&
+		    (!*same || !strcmp(fn->name, clone->name)))
+			*same = fn;
+	}
+	return count;
+}
+
+/*
+ * The pre function that POST replaces.  Functions pair by name.  Clones
+ * do not: GCC numbers them per build ("scale.constprop.0" may be another
+ * specialisation next time), so a clone pairs with the only clone of
+ * the same source function and kind, or with one whose code is the same.
+ * NULL for a new function; *AMBIGUOUS when some pre clone changed or
+ * vanished and nothing says which post clone it became.
+ */
+const struct fingerprint *pre_function_of(const struct unit *unit,
+					  const struct fingerprint *post, bool *ambiguous)
+{
+	const struct fingerprint *pre_one, *pre_same, *post_one, *unused;
+	size_t nr_pre, nr_post;
+
+	*ambiguous = false;
+	if (!post->origin)
+		return fingerprint_find(&unit->pre_fp, post->name);
+	nr_pre = clone_group(&unit->pre_fp, post, &pre_one, &pre_same);
+	nr_post = clone_group(&unit->post_fp, post, &post_one, &unused);
+	if (nr_pre == 1 && nr_post == 1)
+		return pre_one;
+	if (pre_same)
+		return pre_same;
+	/* New, unless a pre clone lost its code and may have become this. */
+	for (size_t i = 0; i < unit->pre_fp.nr_fns; i++) {
+		const struct fingerprint *pre = &unit->pre_fp.fns[i];
+		const struct fingerprint *same;
+
+		if (!same_clone_group(pre, post))
+			continue;
+		clone_group(&unit->post_fp, pre, &unused, &same);
+		if (!same) {
+			*ambiguous = true;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The pre name of the data object the post build calls POST_NAME. */
+const char *pre_data_name_of(const struct unit *unit, const char *post_name)
+{
+	const char *key = NULL, *found = NULL;
+	int matches = 0;
+
+	for (size_t i = 0; i < unit->post_fp.nr_vars && !key; i++)
+		if (!strcmp(unit->post_fp.vars[i].name, post_name))
+			key = unit->post_fp.vars[i].key;
+	for (size_t i = 0; key && i < unit->pre_fp.nr_vars; i++) {
+		if (!strcmp(unit->pre_fp.vars[i].key, key)) {
+			found = unit->pre_fp.vars[i].name;
+			matches++;
+		}
+	}
+	return matches == 1 ? found : NULL;
+}
+
+/* "its code changed" or "its code changed; it inlines a, b and 3 more". */
+const char *why_changed(const struct fingerprint *post)
+{
+	enum { SHOWN = 4 };
+	size_t n = post->nr_inlines, size = 0;
+	char *why = NULL;
+	FILE *f = open_memstream(&why, &size);
+
+	if (!f)
+		return "its code changed";
+	fputs("its code changed", f);
+	for (size_t i = 0; i < n && i < SHOWN; i++)
+		fprintf(f, "%s%s", i ? ", " : "; it inlines ", post->inlines[i]);
+	if (n > SHOWN)
+		fprintf(f, " and %zu more", n - SHOWN);
+	fclose(f);
+	return why;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser of the plugin's records (docs/fingerprints.md): one record per
+ * line, fields separated by single spaces, names never contain spaces.
+ */
+#include "fingerprint_format.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 4096
+
+static void *grow(void *array, size_t count, size_t size)
+{
+	void *p = realloc(array, (count + 1) * size);
+
+	if (!p) {
+		perror("ksplice");
+		exit(1);
+	}
+	return p;
+}
+
+static char *copy(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p) {
+		perror("ksplice");
+		exit(1);
+	}
+	return p;
+}
+
+static bool parse_hash(const char *text, uint64_t *value)
+{
+	char *end;
+
+	if (strlen(text) != 16)
+		return false;
+	*value = strtoull(text, &end, 16);
+	return *end == '\0';
+}
+
+/* The record whose "fn" line came first; clone/inline lines follow them. */
+static struct fingerprint *function_of(struct fingerprint_table *table, const char *name)
+{
+	return (struct fingerprint *)fingerprint_find(table, name);
+}
+
+static int parse_record(struct fingerprint_table *table, char **field, int n)
+{
+	const char *kind = field[0];
+
+	if (!strcmp(kind, "fn") && n == 4) {
+		struct fingerprint fn = { .name = copy(field[1]) };
+
+		if (!parse_hash(field[2], &fn.strict) || !parse_hash(field[3], &fn.noline))
+			return -1;
+		table->fns = grow(table->fns, table->nr_fns, sizeof(fn));
+		table->fns[table->nr_fns++] = fn;
+	} else if (!strcmp(kind, "clone") && n == 4) {
+		struct fingerprint *fn = function_of(table, field[1]);
+
+		if (!fn)
+			return -1;
+		fn->origin = copy(field[2]);
+		fn->clone_kind = copy(field[3]);
+	} else if (!strcmp(kind, "inline") && n >= 3) {
+		struct fingerprint *fn = function_of(table, field[1]);
+
+		if (!fn)
+			return -1;
+		for (int i = 2; i < n; i++) {
+			fn->inlines = grow(fn->inlines, fn->nr_inlines, sizeof(char *));
+			fn->inlines[fn->nr_inlines++] = copy(field[i]);
+		}
+	} else if (!strcmp(kind, "var") && n == 5) {
+		struct data_fingerprint var = { .name = copy(field[1]), .key = copy(field[2]) };
+
+		if (!parse_hash(field[3], &var.strict) || !parse_hash(field[4], &var.noline))
+			return -1;
+		table->vars = grow(table->vars, table->nr_vars, sizeof(var));
+		table->vars[table->nr_vars++] = var;
+	} else if (!strcmp(kind, "type") && n == 4) {
+		struct type_fingerprint type = { .kind = copy(field[1]), .name = copy(field[2]) };
+
+		if (!parse_hash(field[3], &type.layout))
+			return -1;
+		table->types = grow(table->types, table->nr_types, sizeof(type));
+		table->types[table->nr_types++] = type;
+	}
+	/* Unknown kinds are skipped: the version says what must be known. */
+	return 0;
+}
+
+static char **header_field(struct fingerprint_table *table, const char *line, const char **rest)
+{
+	static const struct {
+		const char *prefix;
+		size_t offset;
+	} headers[] = {
+		{ "compiler ", offsetof(struct fingerprint_table, compiler) },
+		{ "plugin ", offsetof(struct fingerprint_table, plugin) },
+		{ "flags ", offsetof(struct fingerprint_table, flags) },
+		{ "unit ", offsetof(struct fingerprint_table, unit) },
+	};
+
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		if (!strncmp(line, headers[i].prefix, strlen(headers[i].prefix))) {
+			*rest = line + strlen(headers[i].prefix);
+			return (char **)((char *)table + headers[i].offset);
+		}
+	}
+	return NULL;
+}
+
+static int parse_line(struct fingerprint_table *table, char *line, size_t lineno,
+		      char *err, size_t err_size)
+{
+	static char *field[MAX_FIELDS];
+	const char *rest;
+	char **header, *save = NULL;
+	int n = 0;
+
+	if (lineno == 1) {
+		if (sscanf(line, "ksplice-fingerprints %d", &table->version) != 1) {
+			snprintf(err, err_size, "fingerprint section has no header");
+			return -1;
+		}
+		if (table->version != FINGERPRINT_VERSION) {
+			snprintf(err, err_size, "fingerprint format %d, this ksplice reads %d "
+				 "(rebuild the kernel with this ksplice's plugin)",
+				 table->version, FINGERPRINT_VERSION);
+			return -1;
+		}
+		return 0;
+	}
+	header = header_field(table, line, &rest);
+	if (header) {
+		free(*header);
+		*header = copy(rest);
+		return 0;
+	}
+	for (char *f = strtok_r(line, " ", &save); f && n < MAX_FIELDS;
+	     f = strtok_r(NULL, " ", &save))
+		field[n++] = f;
+	if (n && parse_record(table, field, n) == 0)
+		return 0;
+	snprintf(err, err_size, "bad fingerprint record on line %zu", lineno);
+	return -1;
+}
+
+int fingerprint_table_parse(const char *text, size_t size,
+			    struct fingerprint_table *table, char *err, size_t err_size)
+{
+	char *copy_of_text = calloc(1, size + 1), *line, *save = NULL;
+	size_t lineno = 0;
+	int ret = 0;
+
+	memset(table, 0, sizeof(*table));
+	if (!copy_of_text) {
+		snprintf(err, err_size, "out of memory");
+		return -1;
+	}
+	memcpy(copy_of_text, text, size);
+	for (line = strtok_r(copy_of_text, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save))
+		ret = parse_line(table, line, ++lineno, err, err_size);
+	free(copy_of_text);
+	if (!ret && (!table->compiler || !table->plugin || !table->flags)) {
+		snprintf(err, err_size, "fingerprints do not name their compiler, plugin and flags");
+		ret = -1;
+	}
+	if (ret)
+		fingerprint_table_free(table);
+	return ret;
+}
+
+void fingerprint_table_free(struct fingerprint_table *table)
+{
+	for (size_t i = 0; i < table->nr_fns; i++) {
+		struct fingerprint *fn = &table->fns[i];
+
+		free(fn->name);
+		free(fn->origin);
+		free(fn->clone_kind);
+		for (size_t j = 0; j < fn->nr_inlines; j++)
+			free(fn->inlines[j]);
+		free(fn->inlines);
+	}
+	for (size_t i = 0; i < table->nr_vars; i++) {
+		free(table->vars[i].name);
+		free(table->vars[i].key);
+	}
+	for (size_t i = 0; i < table->nr_types; i++) {
+		free(table->types[i].kind);
+		free(table->types[i].name);
+	}
+	free(table->fns);
+	free(table->vars);
+	free(table->types);
+	free(table->compiler);
+	free(table->plugin);
+	free(table->flags);
+	free(table->unit);
+	memset(table, 0, sizeof(*table));
+}
+
+const struct fingerprint *fingerprint_find(const struct fingerprint_table *table,
+					   const char *name)
+{
+	for (size_t i = 0; i < table->nr_fns; i++)
+		if (!strcmp(table->fns[i].name, name))
+			return &table->fns[i];
+	return NULL;
+}
+
+const struct type_fingerprint *type_fingerprint_find(const struct fingerprint_table *table,
+						     const char *kind, const char *name)
+{
+	for (size_t i = 0; i < table->nr_types; i++)
+		if (!strcmp(table->types[i].kind, kind) && !strcmp(table->types[i].name, name))
+			return &table->types[i];
+	return NULL;
+}
+
+/* Is the LEN-byte flag at FLAG one of the flags in LIST (hash first)? */
+static bool has_flag(const char *list, const char *flag, size_t len)
+{
+	const char *p = list + strcspn(list, " ");
+
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == len && !strncmp(p, flag, len))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* Appends to OUT each flag of A that B lacks, under LABEL. */
+static void describe_missing(char *out, size_t size, const char *label,
+			     const char *a, const char *b)
+{
+	const char *p = a + strcspn(a, " ");
+	bool first = true;
+
+	while (*p) {
+		size_t n, used = strlen(out);
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n && !has_flag(b, p, n)) {
+			snprintf(out + used, size - used, "%s%s%.*s",
+				 first ? (used ? "; " : "") : " ", first ? label : "", (int)n, p);
+			first = false;
+		}
+		p += n;
+	}
+}
+
+const char *fingerprint_flags_differ(const struct fingerprint_table *a,
+				     const struct fingerprint_table *b)
+{
+	static char text[512];
+
+	if (!strcmp(a->flags, b->flags))
+		return NULL;
+	text[0] = '\0';
+	describe_missing(text, sizeof(text), "only in pre: ", a->flags, b->flags);
+	describe_missing(text, sizeof(text), "only in post: ", b->flags, a->flags);
+	if (!text[0])
+		snprintf(text, sizeof(text), "the same flags in another order");
+	return text;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The text of a .discard.ksplice.fingerprints section, parsed
+ * (docs/fingerprints.md).  No ELF here: patchgen and the ksplice command
+ * both read sections their own way and share this parser.
+ */
+#ifndef KSPLICE_FINGERPRINT_FORMAT_H
+#define KSPLICE_FINGERPRINT_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FINGERPRINT_SECTION ".discard.ksplice.fingerprints"
+#define FINGERPRINT_VERSION 2
+
+struct fingerprint {
+	char *name;
+	uint64_t strict;
+	uint64_t noline;
+	char *origin;		/* clone: the source function; else NULL */
+	char *clone_kind;	/* "constprop", "isra.constprop", ... */
+	char **inlines;		/* source functions inlined into it */
+	size_t nr_inlines;
+};
+
+struct data_fingerprint {
+	char *name;		/* assembler name, as in the object */
+	char *key;		/* the same object in another build */
+	uint64_t strict;
+	uint64_t noline;
+};
+
+struct type_fingerprint {
+	char *kind;		/* struct, union or typedef */
+	char *name;
+	uint64_t layout;
+};
+
+struct fingerprint_table {
+	int version;
+	char *compiler;
+	char *plugin;
+	char *flags;		/* hash, then the flags themselves */
+	char *unit;
+	struct fingerprint *fns;
+	size_t nr_fns;
+	struct data_fingerprint *vars;
+	size_t nr_vars;
+	struct type_fingerprint *types;
+	size_t nr_types;
+};
+
+/*
+ * Parse SIZE bytes of section text.  0 on success; -1 with a message in
+ * ERR (which names nothing: the caller adds the object's path).
+ */
+int fingerprint_table_parse(const char *text, size_t size,
+			    struct fingerprint_table *table, char *err, size_t err_size);
+void fingerprint_table_free(struct fingerprint_table *table);
+
+const struct fingerprint *fingerprint_find(const struct fingerprint_table *table,
+					   const char *name);
+const struct type_fingerprint *type_fingerprint_find(const struct fingerprint_table *table,
+						     const char *kind, const char *name);
+
+/* How two tables' code-generation flags differ, or NULL if they do not. */
+const char *fingerprint_flags_differ(const struct fingerprint_table *a,
+				     const struct fingerprint_table *b);
+
+#endif
