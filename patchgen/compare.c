@@ -170,21 +170,50 @@ const char *pre_data_name_of(const struct unit *unit, const char *post_name)
 	return matches == 1 ? found : NULL;
 }
 
-/* "its code changed" or "its code changed; it inlines a, b and 3 more". */
-const char *why_changed(const struct fingerprint *post)
+/* Does a function of UNIT that the fix leaves alone inline CALLEE? */
+static bool unchanged_function_inlines(const struct unit *unit, const char *callee)
+{
+	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
+		const struct fingerprint *fn = &unit->post_fp.fns[i];
+		const struct fingerprint *pre;
+		bool ambiguous;
+
+		pre = pre_function_of(unit, fn, &ambiguous);
+		if (!pre || pre->noline != fn->noline)
+			continue;
+		for (size_t j = 0; j < fn->nr_inlines; j++)
+			if (!strcmp(fn->inlines[j], callee))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * "its code changed; it inlines a, b and 3 more".  Inlined functions
+ * that no unchanged function of the unit also inlines come first: they
+ * are where the fix most likely is (a header inline that changed).
+ */
+const char *why_changed(const struct unit *unit, const struct fingerprint *post)
 {
 	enum { SHOWN = 4 };
-	size_t n = post->nr_inlines, size = 0;
+	size_t n = post->nr_inlines, shown = 0, size = 0;
 	char *why = NULL;
 	FILE *f = open_memstream(&why, &size);
 
 	if (!f)
 		return "its code changed";
 	fputs("its code changed", f);
-	for (size_t i = 0; i < n && i < SHOWN; i++)
-		fprintf(f, "%s%s", i ? ", " : "; it inlines ", post->inlines[i]);
-	if (n > SHOWN)
-		fprintf(f, " and %zu more", n - SHOWN);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n && shown < SHOWN; i++) {
+			bool suspect = !unchanged_function_inlines(unit, post->inlines[i]);
+
+			if (suspect != (pass == 0))
+				continue;
+			fprintf(f, "%s%s", shown++ ? ", " : "; it inlines ", post->inlines[i]);
+		}
+	}
+	if (n > shown)
+		fprintf(f, " and %zu more", n - shown);
 	fclose(f);
 	return why;
 }

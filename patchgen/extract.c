@@ -325,7 +325,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		.pre_size = size,
 		.pre_bytes = xcalloc(size, 1),
 		.pre_mask = xcalloc(size, 1),
-		.why = why_changed(post_fp),
+		.why = why_changed(unit, post_fp),
 	};
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);

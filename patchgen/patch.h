@@ -85,7 +85,7 @@ int compare_unit_types(const struct unit *unit);
 int compare_unit_data(const struct unit *unit);
 const struct fingerprint *pre_function_of(const struct unit *unit,
 					  const struct fingerprint *post, bool *ambiguous);
-const char *why_changed(const struct fingerprint *post);
+const char *why_changed(const struct unit *unit, const struct fingerprint *post);
 const char *pre_data_name_of(const struct unit *unit, const char *post_name);
 
 /* extract.c: pick changed functions of one unit and copy what they need. */
