@@ -8,6 +8,7 @@
  * between builds), and why a function changed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "patch.h"
@@ -170,50 +171,112 @@ const char *pre_data_name_of(const struct unit *unit, const char *post_name)
 	return matches == 1 ? found : NULL;
 }
 
-/* Does a function of UNIT that the fix leaves alone inline CALLEE? */
-static bool unchanged_function_inlines(const struct unit *unit, const char *callee)
+static bool inlines(const struct fingerprint *fn, const char *callee)
 {
-	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
-		const struct fingerprint *fn = &unit->post_fp.fns[i];
-		const struct fingerprint *pre;
-		bool ambiguous;
-
-		pre = pre_function_of(unit, fn, &ambiguous);
-		if (!pre || pre->noline != fn->noline)
-			continue;
-		for (size_t j = 0; j < fn->nr_inlines; j++)
-			if (!strcmp(fn->inlines[j], callee))
-				return true;
-	}
+	for (size_t j = 0; j < fn->nr_inlines; j++)
+		if (!strcmp(fn->inlines[j], callee))
+			return true;
 	return false;
 }
 
-/*
- * "its code changed; it inlines a, b and 3 more".  Inlined functions
- * that no unchanged function of the unit also inlines come first: they
- * are where the fix most likely is (a header inline that changed).
- */
-const char *why_changed(const struct unit *unit, const struct fingerprint *post)
+static int compare_names(const void *a, const void *b)
 {
-	enum { SHOWN = 4 };
-	size_t n = post->nr_inlines, shown = 0, size = 0;
-	char *why = NULL;
-	FILE *f = open_memstream(&why, &size);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-	if (!f)
-		return "its code changed";
-	fputs("its code changed", f);
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n && shown < SHOWN; i++) {
-			bool suspect = !unchanged_function_inlines(unit, post->inlines[i]);
+/* Every function that some function the fix leaves alone inlines, sorted. */
+static const char **bystanders_of(const struct unit *units, size_t nr_units, size_t *count)
+{
+	const char **names = NULL;
 
-			if (suspect != (pass == 0))
+	*count = 0;
+	for (size_t u = 0; u < nr_units; u++) {
+		const struct unit *unit = &units[u];
+
+		for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
+			const struct fingerprint *fn = &unit->post_fp.fns[i];
+			const struct fingerprint *pre;
+			bool ambiguous;
+
+			pre = pre_function_of(unit, fn, &ambiguous);
+			if (!pre || pre->noline != fn->noline || !fn->nr_inlines)
 				continue;
-			fprintf(f, "%s%s", shown++ ? ", " : "; it inlines ", post->inlines[i]);
+			names = xrealloc(names, (*count + fn->nr_inlines) * sizeof(*names));
+			for (size_t j = 0; j < fn->nr_inlines; j++)
+				names[(*count)++] = fn->inlines[j];
 		}
 	}
-	if (n > shown)
-		fprintf(f, " and %zu more", n - shown);
+	if (*count)
+		qsort(names, *count, sizeof(*names), compare_names);
+	return names;
+}
+
+struct suspect {
+	const char *name;
+	bool bystander;		/* an unchanged function inlines it too */
+	size_t changed_users;	/* replaced functions that inline it */
+};
+
+static int compare_suspects(const void *a, const void *b)
+{
+	const struct suspect *x = a, *y = b;
+
+	if (x->bystander != y->bystander)
+		return x->bystander - y->bystander;
+	if (x->changed_users != y->changed_users)
+		return x->changed_users > y->changed_users ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * "its code changed; it inlines a, b and 3 more".  The inlined functions
+ * most likely to hold the fix come first: those that no unchanged
+ * function inlines, then those that more replaced functions inline (a
+ * header inline that changed is in every function the fix replaces).
+ */
+static char *explain(const struct patch *patch, const char **bystanders,
+		     size_t nr_bystanders, const struct fingerprint *post)
+{
+	enum { SHOWN = 4 };
+	size_t n = post->nr_inlines, size = 0;
+	struct suspect *suspects = xcalloc(n ? n : 1, sizeof(*suspects));
+	char *why = NULL;
+	FILE *f;
+
+	for (size_t i = 0; i < n; i++) {
+		suspects[i].name = post->inlines[i];
+		suspects[i].bystander = nr_bystanders &&
+			bsearch(&post->inlines[i], bystanders, nr_bystanders,
+				sizeof(*bystanders), compare_names);
+		for (size_t j = 0; j < patch->nr_funcs; j++)
+			if (patch->funcs[j].post_fp && inlines(patch->funcs[j].post_fp,
+							      post->inlines[i]))
+				suspects[i].changed_users++;
+	}
+	qsort(suspects, n, sizeof(*suspects), compare_suspects);
+	f = open_memstream(&why, &size);
+	if (!f) {
+		perror("patchgen");
+		exit(EXIT_FAILED);
+	}
+	fputs("its code changed", f);
+	for (size_t i = 0; i < n && i < SHOWN; i++)
+		fprintf(f, "%s%s", i ? ", " : "; it inlines ", suspects[i].name);
+	if (n > SHOWN)
+		fprintf(f, " and %zu more", n - SHOWN);
 	fclose(f);
+	free(suspects);
 	return why;
+}
+
+void explain_changes(struct patch *patch, const struct unit *units, size_t nr_units)
+{
+	size_t nr_bystanders;
+	const char **bystanders = bystanders_of(units, nr_units, &nr_bystanders);
+
+	for (size_t i = 0; i < patch->nr_funcs; i++)
+		if (patch->funcs[i].post_fp)
+			patch->funcs[i].why = explain(patch, bystanders, nr_bystanders,
+						      patch->funcs[i].post_fp);
+	free(bystanders);
 }

@@ -325,7 +325,8 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		.pre_size = size,
 		.pre_bytes = xcalloc(size, 1),
 		.pre_mask = xcalloc(size, 1),
-		.why = why_changed(unit, post_fp),
+		.post_fp = post_fp,
+		.why = "its code changed",
 	};
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);

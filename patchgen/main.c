@@ -103,6 +103,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "patchgen: nothing to patch: no function's code changed\n");
 		return EXIT_NOTHING;
 	}
+	explain_changes(&patch, units, nr_units);
 	for (size_t i = 0; i < patch.nr_funcs; i++)
 		printf("replace %s (%s): %s\n", patch.funcs[i].name, patch.funcs[i].object,
 		       patch.funcs[i].why);

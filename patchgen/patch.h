@@ -55,6 +55,7 @@ struct func_out {
 	unsigned long offset, size;
 	unsigned long pre_size;
 	unsigned char *pre_bytes, *pre_mask;
+	const struct fingerprint *post_fp;	/* what the plugin said of it */
 	const char *why;
 };
 
@@ -85,7 +86,7 @@ int compare_unit_types(const struct unit *unit);
 int compare_unit_data(const struct unit *unit);
 const struct fingerprint *pre_function_of(const struct unit *unit,
 					  const struct fingerprint *post, bool *ambiguous);
-const char *why_changed(const struct unit *unit, const struct fingerprint *post);
+void explain_changes(struct patch *patch, const struct unit *units, size_t nr_units);
 const char *pre_data_name_of(const struct unit *unit, const char *post_name);
 
 /* extract.c: pick changed functions of one unit and copy what they need. */
