@@ -1,0 +1,53 @@
+#!/bin/bash
+# bench/plugin-overhead-files.sh [N]: the plugin's compile-time cost,
+# measured finely.  Whole-build timings on this shared machine drift by
+# several percent between two identical builds; here the same compiler
+# command of each of N kernel objects (default 80, spread over the
+# tree) runs plain and with what KSPLICE=1 adds (-fplugin=...,
+# -fno-ipa-ra) back to back, in alternating order, so drift hits both
+# alike.  Reports summed CPU time (user+sys) and the ratio.  Needs the
+# tree bench/plugin-overhead.sh builds (build/bench/linux-6.1).
+set -euo pipefail
+
+home=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$home/build/bench/linux-6.1
+count=${1:-80}
+plugin=$home/build/gcc-plugin/ksplice_plugin.so
+hash=$(sha1sum "$plugin" | cut -c1-16)
+extra="-fplugin=$plugin -fplugin-arg-ksplice_plugin-version=$hash -fno-ipa-ra"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+[ -f "$kdir/vmlinux" ] || { echo "run bench/plugin-overhead.sh first" >&2; exit 1; }
+# C files of vmlinux (KBUILD_CFLAGS has -mcmodel=kernel), not boot code or asm.
+mapfile -t cmds < <(find "$kdir" -name '.*.o.cmd' -newer "$kdir/.config" | sort |
+	xargs grep -lE '^cmd_.* := gcc .*-mcmodel=kernel.* [^ ]+\.c( *;|$)' | awk -v n="$count" '{ all[NR] = $0 }
+	END { step = NR / n; for (i = 0; i < n && i * step < NR; i++) print all[int(i * step) + 1] }')
+
+# cpu CMD...: user+sys seconds of one run.
+cpu()
+{
+	local TIMEFORMAT='%U %S'
+	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ print $1 + $2 }'
+}
+
+plain=0
+ksplice=0
+n=0
+for f in "${cmds[@]}"; do
+	cmd=$(sed -n 's/^cmd_[^ ]* := //p' "$f" | cut -d';' -f1 |
+		sed 's/-Wp,-MMD,[^ ]*//; s/ -o [^ ]*/ -o '"${out//\//\\/}"'\/x.o/')
+	n=$((n + 1))
+	# Odd objects plain first, even ones KSPLICE=1 first.
+	for turn in 0 1; do
+		if [ $(((n + turn) % 2)) = 1 ]; then
+			c=$(cd "$kdir" && cpu bash -c "$cmd")
+			plain=$(echo "$plain + $c" | bc)
+		else
+			c=$(cd "$kdir" && cpu bash -c "$cmd $extra")
+			ksplice=$(echo "$ksplice + $c" | bc)
+		fi
+	done
+done
+printf 'compiles: %d objects, plain cpu %.1fs, KSPLICE=1 cpu %.1fs, ratio %.3f\n' \
+	"$n" "$plain" "$ksplice" "$(echo "$ksplice / $plain" | bc -l)"
