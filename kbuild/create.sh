@@ -113,6 +113,18 @@ for c in "${cmds[@]}"; do
 		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
 		continue
 	fi
+	# init/version*.o hold the build's number and time (UTS_VERSION),
+	# which kbuild regenerates, and bumps .version for, on every build:
+	# rebuilt, their data would differ from the running kernel's for no
+	# reason of the fix's. What the fix does to their own source is
+	# refused instead.
+	if grep -qE '(^|[ /])(include/generated/utsversion\.h|init/utsversion-tmp\.h)( |$)' "$kdir/$c"; then
+		src=$(sed -n 's/^source_[^ ]* := //p' "$kdir/$c")
+		printf '%s\n' "${files[@]}" | grep -qxF "$src" &&
+			die 4 "$src holds the build's version and time; ksplice cannot rebuild it to the running kernel's"
+		say "skipping $o: it holds the build's version and time, not code of the fix"
+		continue
+	fi
 	objs+=("$o")
 done
 if [ ${#objs[@]} -gt 0 ] && ls "$kdir"/modules.order >/dev/null 2>&1; then

@@ -32,35 +32,80 @@ int compare_unit_builds(const struct unit *unit)
 	return 0;
 }
 
+static int compare_hashes(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Several records may share a name: block-scope struct tags, statics of
+ * the same name in two blocks of one function, __UNIQUE_ID_ objects
+ * whose name ends in digits of its own.  Such a group is the same when
+ * the sorted lists of hashes are; which record had which name is noise.
+ */
+struct hash_group {
+	uint64_t *hashes;
+	size_t count;
+};
+
+static void group_add(struct hash_group *group, uint64_t hash)
+{
+	group->hashes = xrealloc(group->hashes, (group->count + 1) * sizeof(uint64_t));
+	group->hashes[group->count++] = hash;
+}
+
+static bool groups_equal(struct hash_group *a, struct hash_group *b)
+{
+	bool equal = a->count == b->count;
+
+	qsort(a->hashes, a->count, sizeof(uint64_t), compare_hashes);
+	qsort(b->hashes, b->count, sizeof(uint64_t), compare_hashes);
+	for (size_t i = 0; equal && i < a->count; i++)
+		equal = a->hashes[i] == b->hashes[i];
+	free(a->hashes);
+	free(b->hashes);
+	return equal;
+}
+
+static struct hash_group type_group(const struct fingerprint_table *table,
+				    const struct type_fingerprint *type)
+{
+	struct hash_group group = { 0 };
+
+	for (size_t i = 0; i < table->nr_types; i++)
+		if (!strcmp(table->types[i].kind, type->kind) &&
+		    !strcmp(table->types[i].name, type->name))
+			group_add(&group, table->types[i].layout);
+	return group;
+}
+
 int compare_unit_types(const struct unit *unit)
 {
 	for (size_t i = 0; i < unit->post_fp.nr_types; i++) {
-		const struct type_fingerprint *post = &unit->post_fp.types[i];
-		const struct type_fingerprint *pre =
-			type_fingerprint_find(&unit->pre_fp, post->kind, post->name);
+		const struct type_fingerprint *type = &unit->post_fp.types[i];
+		struct hash_group pre = type_group(&unit->pre_fp, type);
+		struct hash_group post = type_group(&unit->post_fp, type);
 
-		if (pre && pre->layout != post->layout)
+		if (pre.count && !groups_equal(&pre, &post))
 			return refuse("%s: the layout of %s %s changed; data already in "
 				      "the running kernel keeps the old one", unit->name,
-				      post->kind, post->name);
+				      type->kind, type->name);
+		if (!pre.count)
+			free(post.hashes);
 	}
 	return 0;
 }
 
-/* The hashes of every object with KEY, in table order, as one value. */
-static uint64_t data_hash_of_key(const struct fingerprint_table *table, const char *key,
-				 int *count)
+static struct hash_group data_group(const struct fingerprint_table *table, const char *key)
 {
-	uint64_t hash = 0;
+	struct hash_group group = { 0 };
 
-	*count = 0;
-	for (size_t i = 0; i < table->nr_vars; i++) {
-		if (strcmp(table->vars[i].key, key))
-			continue;
-		hash = hash * 31 + table->vars[i].noline;
-		(*count)++;
-	}
-	return hash;
+	for (size_t i = 0; i < table->nr_vars; i++)
+		if (!strcmp(table->vars[i].key, key))
+			group_add(&group, table->vars[i].noline);
+	return group;
 }
 
 /*
@@ -72,11 +117,14 @@ int compare_unit_data(const struct unit *unit)
 	for (size_t i = 0; i < unit->post_fp.nr_vars; i++) {
 		const struct data_fingerprint *var = &unit->post_fp.vars[i];
 		const struct symbol *sym = object_symbol(&unit->post, var->name);
-		int pre_count, post_count;
-		uint64_t pre = data_hash_of_key(&unit->pre_fp, var->key, &pre_count);
-		uint64_t post = data_hash_of_key(&unit->post_fp, var->key, &post_count);
+		struct hash_group pre = data_group(&unit->pre_fp, var->key);
+		struct hash_group post = data_group(&unit->post_fp, var->key);
 
-		if (!pre_count || (pre_count == post_count && pre == post))
+		if (!pre.count) {
+			free(post.hashes);
+			continue;
+		}
+		if (groups_equal(&pre, &post))
 			continue;
 		if (sym && sym->sec && !section_is_writable(sym->sec))
 			continue;

@@ -63,3 +63,19 @@ int sum_seven(const int *p)
 	return sum_to(p, 7) + 1;
 }
 #endif
+
+/* Same-named records: block-scope struct tags and statics. */
+int blocks(int x)
+{
+	if (x) {
+		struct local { int a; } l = { x };
+		static int slot = 1;
+
+		return l.a + slot++;
+	} else {
+		struct local { long a, b; } l = { x, 2 };
+		static int slot = 2;
+
+		return (int)(l.a + l.b) + slot++;
+	}
+}
