@@ -4,6 +4,7 @@
 #   make test-kernel  extract, configure and build the 6.1 test kernel
 #   make check        run every test; ends with "N passed, N failed"
 #   make demo         a one-line fix applied live in QEMU, then undone
+#   make fuzz         fuzz patchgen's readers for FUZZ_SECONDS (300)
 #   make install      install the command, plugin, kbuild and kmod files
 
 CC       ?= gcc
@@ -56,6 +57,12 @@ check: deps all
 demo: deps all
 	@bash tests/demo.sh
 
+# libFuzzer over patchgen's object and fingerprint readers (clang, ASan,
+# UBSan), seeded with objects compiled here; FUZZ_SECONDS bounds it.
+FUZZ_SECONDS ?= 300
+fuzz: deps all
+	@bash tests/fuzz/run $(FUZZ_SECONDS)
+
 # The installed command looks for its scripts, plugin and patchgen under
 # $(PREFIX)/lib/ksplice, laid out like this tree.
 install: all
@@ -70,4 +77,4 @@ install: all
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests
 
-.PHONY: all deps test-kernel check demo install clean
+.PHONY: all deps test-kernel check demo fuzz install clean

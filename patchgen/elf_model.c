@@ -95,9 +95,12 @@ static int read_relocs(struct object *obj)
 			return error("%s: SHT_REL section %s not supported", obj->path, rsec->name);
 		if (rsec->sh.sh_type != SHT_RELA)
 			continue;
-		if (rsec->sh.sh_info >= obj->nr_secs)
+		if (!rsec->sh.sh_info || rsec->sh.sh_info >= obj->nr_secs)
 			return error("%s: %s relocates a bad section", obj->path, rsec->name);
 		base = &obj->secs[rsec->sh.sh_info];
+		if (base->relocs)
+			return error("%s: %s is the second relocation section for %s",
+				     obj->path, rsec->name, base->name);
 		data = elf_getdata(elf_getscn(obj->elf, i), NULL);
 		n = rsec->sh.sh_size / sizeof(Elf64_Rela);
 		base->relocs = xcalloc(n ? n : 1, sizeof(*base->relocs));

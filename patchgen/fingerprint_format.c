@@ -57,17 +57,18 @@ static int parse_record(struct fingerprint_table *table, char **field, int n)
 	const char *kind = field[0];
 
 	if (!strcmp(kind, "fn") && n == 4) {
-		struct fingerprint fn = { .name = copy(field[1]) };
+		struct fingerprint fn = { 0 };
 
 		if (!parse_hash(field[2], &fn.strict) || !parse_hash(field[3], &fn.noline))
 			return -1;
+		fn.name = copy(field[1]);
 		table->fns = grow(table->fns, table->nr_fns, sizeof(fn));
 		table->fns[table->nr_fns++] = fn;
 	} else if (!strcmp(kind, "clone") && n == 4) {
 		struct fingerprint *fn = function_of(table, field[1]);
 
-		if (!fn)
-			return -1;
+		if (!fn || fn->origin)
+			return -1;	/* no function, or a second origin */
 		fn->origin = copy(field[2]);
 		fn->clone_kind = copy(field[3]);
 	} else if (!strcmp(kind, "inline") && n >= 3) {
@@ -80,17 +81,21 @@ static int parse_record(struct fingerprint_table *table, char **field, int n)
 			fn->inlines[fn->nr_inlines++] = copy(field[i]);
 		}
 	} else if (!strcmp(kind, "var") && n == 5) {
-		struct data_fingerprint var = { .name = copy(field[1]), .key = copy(field[2]) };
+		struct data_fingerprint var = { 0 };
 
 		if (!parse_hash(field[3], &var.strict) || !parse_hash(field[4], &var.noline))
 			return -1;
+		var.name = copy(field[1]);
+		var.key = copy(field[2]);
 		table->vars = grow(table->vars, table->nr_vars, sizeof(var));
 		table->vars[table->nr_vars++] = var;
 	} else if (!strcmp(kind, "type") && n == 4) {
-		struct type_fingerprint type = { .kind = copy(field[1]), .name = copy(field[2]) };
+		struct type_fingerprint type = { 0 };
 
 		if (!parse_hash(field[3], &type.layout))
 			return -1;
+		type.kind = copy(field[1]);
+		type.name = copy(field[2]);
 		table->types = grow(table->types, table->nr_types, sizeof(type));
 		table->types[table->nr_types++] = type;
 	}
