@@ -194,15 +194,18 @@ struct symbol *section_symbol_at(const struct object *obj,
 				 const struct section *sec, long off)
 {
 	struct symbol *best = NULL;
+	unsigned long at = (unsigned long)off;
 
+	if (off < 0)
+		return NULL;
 	for (size_t i = 1; i < obj->nr_syms; i++) {
 		struct symbol *sym = &obj->syms[i];
-		long start = (long)sym->sym.st_value;
-		long size = (long)sym->sym.st_size;
+		unsigned long start = sym->sym.st_value, size = sym->sym.st_size;
 
 		if (sym->sec != sec || (sym->type != STT_FUNC && sym->type != STT_OBJECT))
 			continue;
-		if (off >= start && (off < start + size || (size == 0 && off == start)))
+		/* at - start, not start + size: bad objects have huge sizes. */
+		if (at >= start && (at - start < size || (size == 0 && at == start)))
 			if (!best || best->sym.st_size < sym->sym.st_size)
 				best = sym;
 	}
