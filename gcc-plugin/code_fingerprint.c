@@ -411,7 +411,8 @@ public:
 
 void code_fingerprints_init(const char *plugin_name)
 {
-	register_pass_before(plugin_name, new fingerprint_pass(g), "final");
+	register_pass_next_to(plugin_name, new fingerprint_pass(g), "final",
+			      PASS_POS_INSERT_BEFORE);
 }
 
 /* Assembler names are unique within a unit, so sorting is total. */

@@ -47,16 +47,17 @@
 #error "the ksplice plugin needs GCC 10 or later"
 #endif
 
-/* Register PASS to run immediately before the (first) pass named REFERENCE. */
-static inline void register_pass_before(const char *plugin_name,
-					opt_pass *pass, const char *reference)
+/* Register PASS right before or after (POS) the first pass named REFERENCE. */
+static inline void register_pass_next_to(const char *plugin_name, opt_pass *pass,
+					 const char *reference,
+					 enum pass_positioning_ops pos)
 {
 	struct register_pass_info info;
 
 	info.pass = pass;
 	info.reference_pass_name = reference;
 	info.ref_pass_instance_number = 1;
-	info.pos_op = PASS_POS_INSERT_BEFORE;
+	info.pos_op = pos;
 	register_callback(plugin_name, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
 }
 

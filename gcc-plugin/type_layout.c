@@ -212,13 +212,8 @@ public:
 
 void type_layouts_init(const char *plugin_name)
 {
-	struct register_pass_info info;
-
-	info.pass = new type_use_pass(g);
-	info.reference_pass_name = "cfg";
-	info.ref_pass_instance_number = 1;
-	info.pos_op = PASS_POS_INSERT_AFTER;
-	register_callback(plugin_name, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
+	register_pass_next_to(plugin_name, new type_use_pass(g), "cfg",
+			      PASS_POS_INSERT_AFTER);
 }
 
 /* Same name twice (block-scope struct tags) gives two records. */
