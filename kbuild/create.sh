@@ -127,11 +127,19 @@ for c in "${cmds[@]}"; do
 	fi
 	objs+=("$o")
 done
-if [ ${#objs[@]} -gt 0 ] && ls "$kdir"/modules.order >/dev/null 2>&1; then
+# Objects of loadable modules: kbuild's NAME.mod lists the objects of
+# NAME.ko. patchgen needs the .ko for the module's name and symbols.
+module_args=()
+if [ ${#objs[@]} -gt 0 ]; then
+	mapfile -t mods < <(cd "$kdir" && find . -name '*.mod' -printf '%P\n')
 	for o in "${objs[@]}"; do
-		if find "$kdir" -name '*.mod' -print0 | xargs -0 -r grep -qx "$o" 2>/dev/null; then
-			die 4 "$o belongs to a loadable module; only vmlinux can be patched so far"
-		fi
+		for m in "${mods[@]}"; do
+			grep -qxF "$o" "$kdir/$m" || continue
+			ko=${m%.mod}.ko
+			[ -f "$kdir/$ko" ] || die 2 "$o belongs to $ko, which $kdir has not built"
+			module_args+=(--module "$o=$kdir/$ko")
+			say "$o is part of module $(basename "$ko" .ko)"
+		done
 	done
 fi
 
@@ -176,17 +184,35 @@ start=$(date +%s)
 # prepare-stage files (asm-offsets, scripts/mod) too.
 sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections)'
 if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
-	CFLAGS_KERNEL="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
+	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die 1 "the fixed source does not build"
 fi
 mkdir -p "$work/post"
 for o in "${objs[@]}"; do
+	c="$(dirname "$o")/.$(basename "$o").cmd"
 	mkdir -p "$work/post/$(dirname "$o")"
 	cp "$kdir/$o" "$work/post/$o"
+	cp "$kdir/$c" "$work/post/$c"
 done
 restore
 say "rebuilt in $(( $(date +%s) - start ))s; tree restored"
+
+# With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
+# hash of its C type) in the object's .cmd file. A changed CRC means
+# modules built against the fixed tree would not load on the patched
+# kernel, and loaded ones were built for the old type: refuse.
+crc_changed=0
+for o in "${objs[@]}"; do
+	c="$(dirname "$o")/.$(basename "$o").cmd"
+	while read -r sym; do
+		say "$o: the CRC of exported symbol $sym changed (its type changed); modules built for either side would not work with the other"
+		crc_changed=1
+	done < <(awk '$1 == "#SYMVER" && FNR == NR { pre[$2] = $3; next }
+		$1 == "#SYMVER" && ($2 in pre) && pre[$2] != $3 { print $2 }' \
+		"$work/pre/$c" "$work/post/$c")
+done
+[ $crc_changed -eq 0 ] || die 4 "refused: the fix changes the type of an exported symbol"
 
 mkdir -p "$work/module"
 units=()
@@ -196,7 +222,8 @@ done
 say "comparing fingerprints"
 rc=0
 "$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
-	--symvers "$kdir/Module.symvers" --system-map "$kdir/System.map" "${units[@]}" >&2 || rc=$?
+	--symvers "$kdir/Module.symvers" --system-map "$kdir/System.map" \
+	${module_args[@]+"${module_args[@]}"} "${units[@]}" >&2 || rc=$?
 case $rc in
 0) ;;
 3) die 3 "nothing to patch: the fix changes no function's code" ;;
@@ -210,6 +237,9 @@ bash "$home/kbuild/build-core.sh" "$kdir" "$work/core" 2>"$work/core.log" ||
 	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
 cp "$home/kmod/patch_template.c" "$home/kmod/ksplice_patch.h" "$work/module/"
 mv "$work/module/patch.o" "$work/module/ksplice_code.o"
+# modpost reads each object's .cmd file for the CRCs of what it exports
+# (CONFIG_MODVERSIONS); the patch code exports nothing.
+: > "$work/module/.ksplice_code.o.cmd"
 mv "$work/module/meta.c" "$work/module/ksplice_meta.c"
 cat > "$work/module/Kbuild" <<EOK
 obj-m := ksplice-$id.o

@@ -25,7 +25,7 @@
 #define KSPLICE_FIRST_WAIT_MS	50
 
 DEFINE_MUTEX(ksplice_mutex);
-static LIST_HEAD(ksplice_patches);	/* under ksplice_mutex */
+LIST_HEAD(ksplice_patches);	/* under ksplice_mutex */
 
 static unsigned long kallsyms_lookup_name_addr;
 module_param(kallsyms_lookup_name_addr, ulong, 0400);
@@ -88,9 +88,12 @@ static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
 	unsigned int i, j, n;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!addrs[i])
+			continue;
 		n = 1;
 		for (j = 0; j < patch->nr_funcs; j++) {
-			if (j != i && addrs[j] - addrs[i] < KSPLICE_JUMP_SIZE)
+			if (j != i && addrs[j] &&
+			    addrs[j] - addrs[i] < KSPLICE_JUMP_SIZE)
 				n++;
 		}
 		if (n > 1) {
@@ -112,6 +115,10 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	const struct ksplice_func *func = &priv->patch->funcs[i];
 	struct ksplice_site *site = &priv->sites[i];
 
+	site->cold_addr = 0;
+	if (func->cold && ksplice_resolve_symbol(priv, func->module, func->cold,
+						 &site->cold_addr))
+		return -ENOENT;
 	site->addr = ksplice_arch_patch_site(addr);
 	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
 		ksplice_set_cause(priv, "too_short: %s", func->name);
@@ -125,8 +132,22 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	return 0;
 }
 
-/* Step a: the one running copy of every function.  All or nothing. */
-static int find_funcs(struct ksplice_priv *priv)
+/*
+ * Whether to patch func now: on apply (module NULL), every function whose
+ * module is loaded; when a module comes, that module's functions.
+ */
+static bool func_wanted(const struct ksplice_func *func, const char *module)
+{
+	if (module)
+		return func->module && !strcmp(func->module, module);
+	return !func->module || ksplice_module_present(func->module);
+}
+
+/*
+ * Step a: the one running copy of every wanted function (the others get
+ * site address 0).  All or nothing.
+ */
+static int find_funcs(struct ksplice_priv *priv, const char *module)
 {
 	struct ksplice_patch *patch = priv->patch;
 	unsigned long *addrs;
@@ -136,14 +157,26 @@ static int find_funcs(struct ksplice_priv *priv)
 	addrs = kcalloc(patch->nr_funcs, sizeof(*addrs), GFP_KERNEL);
 	if (!addrs)
 		return -ENOMEM;
-	for (i = 0; i < patch->nr_funcs && !ret; i++)
-		ret = ksplice_find_func(priv, &patch->funcs[i], &addrs[i]);
+	for (i = 0; i < patch->nr_funcs && !ret; i++) {
+		if (func_wanted(&patch->funcs[i], module))
+			ret = ksplice_find_func(priv, &patch->funcs[i],
+						&addrs[i]);
+	}
 	if (!ret)
 		ret = check_overlap(priv, addrs);
-	for (i = 0; i < patch->nr_funcs && !ret; i++)
-		ret = prepare_site(priv, i, addrs[i]);
-	for (i = 0; i < patch->nr_funcs && !ret; i++)
+	for (i = 0; i < patch->nr_funcs && !ret; i++) {
+		if (addrs[i])
+			ret = prepare_site(priv, i, addrs[i]);
+	}
+	for (i = 0; i < patch->nr_funcs && !ret; i++) {
+		if (!addrs[i])
+			continue;
 		patch->funcs[i].old_addr = addrs[i];
+	}
+	for (i = 0; i < patch->nr_funcs && !ret; i++) {
+		if (!addrs[i] && !priv->sites[i].live)
+			priv->sites[i].addr = 0;
+	}
 	kfree(addrs);
 	return ret;
 }
@@ -183,17 +216,21 @@ static int write_jumps(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!site_matches_pre(&patch->funcs[i], &sites[i])) {
+		if (sites[i].addr &&
+		    !site_matches_pre(&patch->funcs[i], &sites[i])) {
 			ctx->bad = i;
 			return -EINVAL;
 		}
 	}
 	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!sites[i].addr)
+			continue;
 		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
 		       KSPLICE_JUMP_SIZE);
 		ksplice_arch_write_text_stopped((void *)sites[i].addr,
 						sites[i].jump,
 						KSPLICE_JUMP_SIZE);
+		sites[i].live = true;
 	}
 	return 0;
 }
@@ -207,16 +244,20 @@ static int restore_entries(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (memcmp((void *)sites[i].addr, sites[i].jump,
-			   KSPLICE_JUMP_SIZE)) {
+		if (sites[i].live && memcmp((void *)sites[i].addr,
+					    sites[i].jump, KSPLICE_JUMP_SIZE)) {
 			ctx->bad = i;
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i < patch->nr_funcs; i++)
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!sites[i].live)
+			continue;
 		ksplice_arch_write_text_stopped((void *)sites[i].addr,
 						patch->funcs[i].saved,
 						KSPLICE_JUMP_SIZE);
+		sites[i].live = false;
+	}
 	return 0;
 }
 
@@ -234,8 +275,8 @@ static void busy_name(struct ksplice_priv *priv,
 	unsigned long addr = stop->busy_addr;
 	unsigned int i;
 
-	if (!undo) {
-		strscpy(buf, patch->funcs[stop->busy_range].name,
+	if (!undo) {	/* two ranges per function: itself, its .cold part */
+		strscpy(buf, patch->funcs[stop->busy_range / 2].name,
 			KSYM_SYMBOL_LEN);
 		return;
 	}
@@ -313,7 +354,7 @@ static int run_stopped(struct ksplice_priv *priv,
 	return ret;
 }
 
-/* The old functions, one range each: no stack may point into them. */
+/* The old functions and their .cold parts: no stack may point into them. */
 static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
 {
 	const struct ksplice_patch *patch = priv->patch;
@@ -321,14 +362,23 @@ static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
 	unsigned int i;
 	int ret;
 
-	ranges = kcalloc(patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
+	ranges = kcalloc(2 * patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
+	/* An absent module's function, or no .cold part: an empty range. */
 	for (i = 0; i < patch->nr_funcs; i++) {
-		ranges[i].start = patch->funcs[i].old_addr;
-		ranges[i].end = ranges[i].start + patch->funcs[i].pre_size;
+		const struct ksplice_site *site = &priv->sites[i];
+
+		if (!site->addr)
+			continue;
+		ranges[2 * i].start = patch->funcs[i].old_addr;
+		ranges[2 * i].end = ranges[2 * i].start + patch->funcs[i].pre_size;
+		if (!site->cold_addr)
+			continue;
+		ranges[2 * i + 1].start = site->cold_addr;
+		ranges[2 * i + 1].end = site->cold_addr + patch->funcs[i].cold_size;
 	}
-	ret = run_stopped(priv, ranges, patch->nr_funcs, write_jumps,
+	ret = run_stopped(priv, ranges, 2 * patch->nr_funcs, write_jumps,
 			  caller_sp, false);
 	kfree(ranges);
 	return ret;
@@ -341,16 +391,64 @@ static int do_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 	ret = check_func_entries(priv);
 	if (ret)
 		return ret;
-	ret = find_funcs(priv);
+	ret = find_funcs(priv, NULL);
 	if (ret)
 		return ret;
-	if (!priv->relocs_done) {
-		ret = ksplice_apply_relocs(priv);
-		if (ret)
-			return ret;
-		priv->relocs_done = true;
-	}
+	ret = ksplice_apply_relocs(priv, NULL);
+	if (ret)
+		return ret;
 	return apply_stopped(priv, caller_sp);
+}
+
+/*
+ * A module with functions of this applied patch is coming: nothing runs
+ * its code before its init, so the jumps go in without stopping the
+ * machine.  Called under ksplice_mutex.
+ */
+int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
+{
+	struct ksplice_patch *patch = priv->patch;
+	struct ksplice_site *sites = priv->sites;
+	unsigned int i;
+	bool any = false;
+	int ret;
+
+	for (i = 0; i < patch->nr_funcs; i++)
+		any |= func_wanted(&patch->funcs[i], module);
+	if (!any)
+		return 0;
+	ret = ksplice_apply_relocs(priv, module);
+	if (!ret)
+		ret = find_funcs(priv, module);
+	if (ret)
+		return ret;
+	mutex_lock(ksplice_kernel.text_mutex);
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!func_wanted(&patch->funcs[i], module))
+			continue;
+		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
+		       KSPLICE_JUMP_SIZE);
+		ksplice_arch_write_text((void *)sites[i].addr, sites[i].jump,
+					KSPLICE_JUMP_SIZE);
+		sites[i].live = true;
+	}
+	mutex_unlock(ksplice_kernel.text_mutex);
+	return 0;
+}
+
+/* Its module is going, and the jumps with its text. */
+void ksplice_module_going(struct ksplice_priv *priv, const char *module)
+{
+	struct ksplice_patch *patch = priv->patch;
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!func_wanted(&patch->funcs[i], module))
+			continue;
+		priv->sites[i].live = false;
+		priv->sites[i].addr = 0;
+		patch->funcs[i].old_addr = 0;
+	}
 }
 
 /*
@@ -565,13 +663,20 @@ static int __init ksplice_init(void)
 	ret = ksplice_symbols_init(kallsyms_lookup_name_addr);
 	if (ret)
 		return ret;
-	return ksplice_sysfs_init();
+	ret = ksplice_sysfs_init();
+	if (ret)
+		return ret;
+	ret = ksplice_module_init();
+	if (ret)
+		ksplice_sysfs_exit();
+	return ret;
 }
 
 /* Patch modules use our symbols, so none can be loaded at this point. */
 static void __exit ksplice_exit(void)
 {
 	WARN_ON(!list_empty(&ksplice_patches));
+	ksplice_module_exit();
 	ksplice_sysfs_exit();
 }
 

@@ -38,6 +38,8 @@ enum ksplice_stage {
 struct ksplice_site {
 	unsigned long addr;		/* where the jump goes: entry or past endbr */
 	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump written there */
+	bool live;			/* written, and its module still loaded */
+	unsigned long cold_addr;	/* the old function's .cold part, or 0 */
 };
 
 /* The core's view of one registered patch; patch->core_private. */
@@ -47,7 +49,6 @@ struct ksplice_priv {
 	struct ksplice_patch *patch;
 	struct ksplice_site *sites;	/* patch->nr_funcs entries */
 	enum ksplice_stage stage;
-	bool relocs_done;		/* ksplice relocations are written once */
 	unsigned int tries;		/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
@@ -57,7 +58,10 @@ struct ksplice_priv {
 extern struct mutex ksplice_mutex;
 
 /* ksplice_core.c */
+extern struct list_head ksplice_patches;
 int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp);
+int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
+void ksplice_module_going(struct ksplice_priv *priv, const char *module);
 int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp);
 const char *ksplice_stage_name(enum ksplice_stage stage);
 const char *ksplice_func_object(const struct ksplice_func *func);
@@ -86,12 +90,21 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr);
 unsigned long ksplice_kernel_func(const char *name, bool required);
 int ksplice_find_func(struct ksplice_priv *priv,
 		      const struct ksplice_func *func, unsigned long *addr);
-int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *name,
-			   unsigned long *addr);
+int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
+			   const char *name, unsigned long *addr);
+int ksplice_resolve_anchored(struct ksplice_priv *priv, const char *module,
+			     const char *name, const char *anchor, long offset,
+			     unsigned long *addr);
+
+/* ksplice_module.c: targets inside loadable modules. */
+int ksplice_module_init(void);
+void ksplice_module_exit(void);
+bool ksplice_module_present(const char *module);
+unsigned long ksplice_module_symbol(const char *module, const char *name);
 
 /* ksplice_reloc.c */
 int ksplice_check_relocs(const struct ksplice_patch *patch);
-int ksplice_apply_relocs(struct ksplice_priv *priv);
+int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module);
 
 /* ksplice_stack.c: one stop_machine() call, scan, and write if idle. */
 struct ksplice_range {

@@ -12,7 +12,7 @@
 #ifndef KSPLICE_PATCH_H
 #define KSPLICE_PATCH_H
 
-#define KSPLICE_ABI_VERSION 1
+#define KSPLICE_ABI_VERSION 2
 
 enum ksplice_reloc_type {
 	KSPLICE_RELOC_PC32 = 1,	/* *(s32 *)where = S + A - where */
@@ -21,11 +21,20 @@ enum ksplice_reloc_type {
 	KSPLICE_RELOC_64 = 4,	/* *(u64 *)where = S + A */
 };
 
+/*
+ * A static whose name several objects define is found from a symbol of
+ * its own object that no other has: it lies anchor_offset bytes from
+ * anchor (the objects are linked whole).  NULL anchor: look up the name.
+ */
+
 /* A reference from the new code to a symbol of the running kernel. */
 struct ksplice_reloc {
 	void *where;		/* field to write, inside this patch module */
 	const char *symbol;	/* kallsyms name of the target */
 	const char *object;	/* object file that defines it, for messages */
+	const char *module;	/* module that defines it; NULL: vmlinux */
+	const char *anchor;	/* see above */
+	long anchor_offset;
 	long addend;
 	unsigned int type;	/* enum ksplice_reloc_type */
 };
@@ -34,11 +43,16 @@ struct ksplice_reloc {
 struct ksplice_func {
 	const char *name;	/* kallsyms name of the function to replace */
 	const char *object;	/* object file that defines it (e.g. fs/pipe.o) */
+	const char *module;	/* its module, patched whenever loaded; NULL: vmlinux */
+	const char *anchor;	/* as in struct ksplice_reloc */
+	long anchor_offset;
 	void *new_code;		/* replacement entry, inside this patch module */
 	unsigned long new_size;
 	unsigned long pre_size;	/* size in the pre build */
 	const unsigned char *pre_bytes;	/* code in the pre build */
 	const unsigned char *pre_mask;	/* nonzero: byte differs at run time */
+	const char *cold;	/* its .cold part, which no task may be in either */
+	unsigned long cold_size;
 
 	/* Filled in by the core. */
 	unsigned long old_addr;

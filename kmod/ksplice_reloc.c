@@ -86,8 +86,21 @@ static int reloc_value(const struct ksplice_reloc *r, unsigned long sym,
 	return -EINVAL;
 }
 
-/* Resolves and range-checks every relocation; writes nothing. */
-static int compute_relocs(struct ksplice_priv *priv, u64 *values)
+/*
+ * On apply (module NULL): every relocation whose target is loaded; when
+ * a module comes: those into it.  Code referring to an absent module is
+ * reachable only through that module's functions, which are not patched.
+ */
+static bool reloc_wanted(const struct ksplice_reloc *r, const char *module)
+{
+	if (module)
+		return r->module && !strcmp(r->module, module);
+	return !r->module || ksplice_module_present(r->module);
+}
+
+/* Resolves and range-checks the wanted relocations; writes nothing. */
+static int compute_relocs(struct ksplice_priv *priv, const char *module,
+			  u64 *values)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	unsigned long sym;
@@ -97,7 +110,15 @@ static int compute_relocs(struct ksplice_priv *priv, u64 *values)
 	for (i = 0; i < patch->nr_relocs; i++) {
 		const struct ksplice_reloc *r = &patch->relocs[i];
 
-		ret = ksplice_resolve_symbol(priv, r->symbol, &sym);
+		if (!reloc_wanted(r, module))
+			continue;
+		if (r->anchor)
+			ret = ksplice_resolve_anchored(priv, r->module, r->symbol,
+						       r->anchor,
+						       r->anchor_offset, &sym);
+		else
+			ret = ksplice_resolve_symbol(priv, r->module, r->symbol,
+						     &sym);
 		if (ret)
 			return ret;
 		ret = reloc_value(r, sym, &values[i]);
@@ -122,9 +143,10 @@ static void write_reloc(const struct ksplice_reloc *r, u64 value)
 
 /*
  * All relocations are computed before the first is written, so a failure
- * leaves the module untouched.
+ * leaves the module untouched.  Writing one again writes the same value,
+ * unless its module was reloaded since.
  */
-int ksplice_apply_relocs(struct ksplice_priv *priv)
+int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	unsigned int i;
@@ -137,11 +159,12 @@ int ksplice_apply_relocs(struct ksplice_priv *priv)
 	if (!values)
 		return -ENOMEM;
 
-	ret = compute_relocs(priv, values);
+	ret = compute_relocs(priv, module, values);
 	if (!ret) {
 		mutex_lock(ksplice_kernel.text_mutex);
 		for (i = 0; i < patch->nr_relocs; i++)
-			write_reloc(&patch->relocs[i], values[i]);
+			if (reloc_wanted(&patch->relocs[i], module))
+				write_reloc(&patch->relocs[i], values[i]);
 		mutex_unlock(ksplice_kernel.text_mutex);
 	}
 	kfree(values);

@@ -14,6 +14,7 @@
 
 #include <linux/kallsyms.h>
 #include <linux/minmax.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -35,6 +36,16 @@ static bool is_kallsyms_lookup_name(unsigned long addr)
  * Address of a kernel function we call through a pointer; 0 (with a
  * message when required) if it is missing or cannot be called.
  */
+/* Address of name in a loaded module ("module:name" to kallsyms), or 0. */
+unsigned long ksplice_module_symbol(const char *module, const char *name)
+{
+	char full[MODULE_NAME_LEN + KSYM_NAME_LEN + 1];
+
+	if (snprintf(full, sizeof(full), "%s:%s", module, name) >= sizeof(full))
+		return 0;
+	return lookup_name(full);
+}
+
 unsigned long ksplice_kernel_func(const char *name, bool required)
 {
 	unsigned long addr = lookup_name(name);
@@ -148,6 +159,25 @@ int ksplice_find_func(struct ksplice_priv *priv,
 		      const struct ksplice_func *func, unsigned long *addr)
 {
 	struct find_func_ctx ctx = { .func = func };
+	int ret;
+
+	if (func->anchor || func->module) {
+		if (func->anchor)
+			ret = ksplice_resolve_anchored(priv, func->module,
+						       func->name, func->anchor,
+						       func->anchor_offset, addr);
+		else
+			ret = ksplice_resolve_symbol(priv, func->module,
+						     func->name, addr);
+		if (ret)
+			return ret;
+		if (!running_code_matches(func, *addr)) {
+			ksplice_set_cause(priv, "code_mismatch: %s (%s)",
+					  func->name, ksplice_func_object(func));
+			return -EINVAL;
+		}
+		return 0;
+	}
 
 	ksplice_arch_each_symbol(find_func_cb, &ctx);
 	if (!ctx.named) {
@@ -191,12 +221,23 @@ static int resolve_cb(void *data, const char *name, unsigned long addr)
 /*
  * Address of a symbol named by a ksplice relocation.  Aliases at one
  * address are fine; same-named symbols at different addresses are not,
- * since nothing here could tell which one the new code means.
+ * since nothing here could tell which one the new code means.  In a
+ * module (patchgen checked the name is unique there) kallsyms finds it.
  */
-int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *name,
-			   unsigned long *addr)
+int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
+			   const char *name, unsigned long *addr)
 {
 	struct resolve_ctx ctx = { .name = name };
+
+	if (module) {
+		*addr = ksplice_module_symbol(module, name);
+		if (!*addr) {
+			ksplice_set_cause(priv, "not_found: %s:%s", module,
+					  name);
+			return -ENOENT;
+		}
+		return 0;
+	}
 
 	ksplice_arch_each_symbol(resolve_cb, &ctx);
 	if (!ctx.hits) {
@@ -209,5 +250,32 @@ int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *name,
 		return -EINVAL;
 	}
 	*addr = ctx.addr;
+	return 0;
+}
+
+/*
+ * Address of name, a static that several objects define, from a symbol of
+ * its own object that only that object has.  kallsyms must agree that
+ * name starts there, or the layout is not the one patchgen read.
+ */
+int ksplice_resolve_anchored(struct ksplice_priv *priv, const char *module,
+			     const char *name, const char *anchor, long offset,
+			     unsigned long *addr)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	size_t len = strlen(name);
+	unsigned long base;
+	int ret;
+
+	ret = ksplice_resolve_symbol(priv, module, anchor, &base);
+	if (ret)
+		return ret;
+	sprint_symbol(buf, base + offset);
+	if (strncmp(buf, name, len) || strncmp(buf + len, "+0x0/", 5)) {
+		ksplice_set_cause(priv, "not_found: %s (at %s%+ld: %s)", name,
+				  anchor, offset, buf);
+		return -ENOENT;
+	}
+	*addr = base + offset;
 	return 0;
 }

@@ -134,6 +134,17 @@ int compare_unit_data(const struct unit *unit)
 	return 0;
 }
 
+/*
+ * The same code: equal strict hashes, or equal but for immediates equal to
+ * a source line (noline).  The noline rule alone can see a change where
+ * there is none: a struct offset that equals the line number of its
+ * instruction in one build only (pde->flags at offset 170, on line 170).
+ */
+bool same_code(const struct fingerprint *a, const struct fingerprint *b)
+{
+	return a->strict == b->strict || a->noline == b->noline;
+}
+
 static bool same_clone_group(const struct fingerprint *fn, const struct fingerprint *clone)
 {
 	return fn->origin && !strcmp(fn->origin, clone->origin) &&
@@ -155,7 +166,7 @@ static size_t clone_group(const struct fingerprint_table *table,
 			continue;
 		*one = fn;
 		count++;
-		if (fn->noline == clone->noline &&
+		if (same_code(fn, clone) &&
 		    (!*same || !strcmp(fn->name, clone->name)))
 			*same = fn;
 	}
@@ -219,6 +230,31 @@ const char *pre_data_name_of(const struct unit *unit, const char *post_name)
 	return matches == 1 ? found : NULL;
 }
 
+static const struct data_fingerprint *data_record(const struct fingerprint_table *table,
+						  const char *name)
+{
+	for (size_t i = 0; i < table->nr_vars; i++)
+		if (!strcmp(table->vars[i].name, name))
+			return &table->vars[i];
+	return NULL;
+}
+
+/*
+ * Whether the plugin's records say the data object PRE_NAME of the pre
+ * build and POST_NAME of the post build hold the same initial value,
+ * including what their pointers point to, which their bytes do not show.
+ * *KNOWN is false when either has no record.
+ */
+bool same_data_records(const struct unit *unit, const char *pre_name, const char *post_name,
+		       bool *known)
+{
+	const struct data_fingerprint *pre = data_record(&unit->pre_fp, pre_name);
+	const struct data_fingerprint *post = data_record(&unit->post_fp, post_name);
+
+	*known = pre && post;
+	return *known && pre->noline == post->noline;
+}
+
 static bool inlines(const struct fingerprint *fn, const char *callee)
 {
 	for (size_t j = 0; j < fn->nr_inlines; j++)
@@ -247,7 +283,7 @@ static const char **bystanders_of(const struct unit *units, size_t nr_units, siz
 			bool ambiguous;
 
 			pre = pre_function_of(unit, fn, &ambiguous);
-			if (!pre || pre->noline != fn->noline || !fn->nr_inlines)
+			if (!pre || !same_code(pre, fn) || !fn->nr_inlines)
 				continue;
 			names = xrealloc(names, (*count + fn->nr_inlines) * sizeof(*names));
 			for (size_t j = 0; j < fn->nr_inlines; j++)
@@ -283,7 +319,7 @@ static int compare_suspects(const void *a, const void *b)
  * header inline that changed is in every function the fix replaces).
  */
 static char *explain(const struct patch *patch, const char **bystanders,
-		     size_t nr_bystanders, const struct fingerprint *post)
+		     size_t nr_bystanders, const struct fingerprint *post, const char *reads)
 {
 	enum { SHOWN = 4 };
 	size_t n = post->nr_inlines, size = 0;
@@ -307,7 +343,12 @@ static char *explain(const struct patch *patch, const char **bystanders,
 		perror("patchgen");
 		exit(EXIT_FAILED);
 	}
-	fputs("its code changed", f);
+	if (reads) {
+		fprintf(f, "it reads %s, whose value changed", reads);
+		n = 0;
+	} else {
+		fputs("its code changed", f);
+	}
 	for (size_t i = 0; i < n && i < SHOWN; i++)
 		fprintf(f, "%s%s", i ? ", " : "; it inlines ", suspects[i].name);
 	if (n > SHOWN)
@@ -325,6 +366,7 @@ void explain_changes(struct patch *patch, const struct unit *units, size_t nr_un
 	for (size_t i = 0; i < patch->nr_funcs; i++)
 		if (patch->funcs[i].post_fp)
 			patch->funcs[i].why = explain(patch, bystanders, nr_bystanders,
-						      patch->funcs[i].post_fp);
+						      patch->funcs[i].post_fp,
+						      patch->funcs[i].reads);
 	free(bystanders);
 }

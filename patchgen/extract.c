@@ -110,26 +110,98 @@ static int ksplice_type(unsigned int elf_type)
 	}
 }
 
-/* A reference the running kernel must satisfy. */
+/* What the unit is linked into, for messages. */
+static const char *where(const struct unit *unit)
+{
+	return unit->module ? unit->module : "vmlinux";
+}
+
+int unit_symbol_count(const struct unit *unit, const char *name)
+{
+	int count = 0;
+
+	if (!unit->module)
+		return kernel_symbol_count(name);
+	for (size_t i = 1; i < unit->ko.nr_syms; i++) {
+		const struct symbol *sym = &unit->ko.syms[i];
+
+		if (sym->sym.st_shndx != SHN_UNDEF && sym->type != STT_SECTION &&
+		    sym->type != STT_FILE && !strcmp(sym->name, name))
+			count++;
+	}
+	return count;
+}
+
+/*
+ * The running kernel has several statics named like PRE, a symbol of the
+ * pre object: find PRE from the nearest symbol of the same section that
+ * no other vmlinux symbol shares.  The booted kernel is built without
+ * per-function sections, so the linker moved the section whole.
+ */
+static bool find_anchor(const struct unit *unit, const struct symbol *pre, struct anchor *anchor)
+{
+	const struct symbol *best = NULL;
+	long best_distance = 0;
+
+	for (size_t i = 1; i < unit->pre.nr_syms; i++) {
+		const struct symbol *cand = &unit->pre.syms[i];
+		long distance = (long)cand->sym.st_value - (long)pre->sym.st_value;
+
+		if (cand->sec != pre->sec || !*cand->name || cand->type == STT_SECTION ||
+		    cand->type == STT_FILE || unit_symbol_count(unit, cand->name) != 1)
+			continue;
+		if (distance < 0)
+			distance = -distance;
+		if (!best || distance < best_distance) {
+			best = cand;
+			best_distance = distance;
+		}
+	}
+	if (!best)
+		return false;
+	anchor->symbol = best->name;
+	anchor->offset = (long)pre->sym.st_value - (long)best->sym.st_value;
+	return true;
+}
+
+/* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
 static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		       unsigned long out_offset, const struct reloc *r,
-		       const char *name, bool global, long addend)
+		       const char *name, const struct symbol *pre, bool global, long addend)
 {
-	int type, count = kernel_symbol_count(name);
+	int type, count = unit_symbol_count(unit, name);
+	struct anchor anchor = { 0 };
 
-	if (global && kernel_symbol_exported(name)) {
+	/*
+	 * A module's own symbols are resolved when it is loaded, which may be
+	 * after the patch: the module loader cannot link them, exported or not.
+	 */
+	if (global && kernel_symbol_exported(name) && !(unit->module && count > 0)) {
 		out_reloc_add(patch, out_sec, &(struct out_reloc){
 			.offset = out_offset, .addend = addend, .type = r->type,
 			.target_section = -1, .target_name = name,
 		});
 		return 0;
 	}
+	if (patch->loader_reads)
+		return refuse("%s: %s uses %s, which %s: the module loader, which sets it "
+			      "up, can only link exported symbols", unit->name,
+			      patch->loader_reads, name,
+			      unit->module && count > 0 ? "the module defines" :
+			      "vmlinux does not export");
+	if (count == 0 && unit->module)
+		return refuse("%s: the fix references %s, which module %s does not define "
+			      "and vmlinux does not export", unit->name, name, unit->module);
 	if (count == 0)
 		return refuse("%s: the fix references %s, which vmlinux does not have "
 			      "(a symbol of a module?)", unit->name, name);
-	if (count > 1)
-		return refuse("%s: the fix references the static %s, and vmlinux has %d "
-			      "symbols of that name", unit->name, name, count);
+	if (count > 1 && (global || !pre || !find_anchor(unit, pre, &anchor)))
+		return refuse("%s: the fix references the static %s, and %s has %d "
+			      "symbols of that name", unit->name, name, where(unit), count);
+	if (anchor.symbol)
+		printf("link %s (%s): %s has %d symbols of that name; found by its "
+		       "object's %s%+ld\n", name, unit->name, where(unit), count,
+		       anchor.symbol, anchor.offset);
 	type = ksplice_type(r->type);
 	if (type < 0)
 		return refuse("%s: relocation type %u against %s is not supported",
@@ -138,7 +210,8 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 				  (patch->nr_krelocs + 1) * sizeof(*patch->krelocs));
 	patch->krelocs[patch->nr_krelocs++] = (struct ksplice_reloc_out){
 		.section = out_sec, .offset = out_offset, .symbol = name,
-		.object = global ? "" : unit->name, .addend = addend, .type = type,
+		.object = global ? "" : unit->name, .module = unit->module, .anchor = anchor,
+		.addend = addend, .type = type,
 	};
 	return 0;
 }
@@ -189,21 +262,32 @@ static const struct symbol *pre_data_symbol(const struct unit *unit, const struc
 	return matches == 1 ? found : NULL;
 }
 
-static bool same_bytes(const struct symbol *a, const struct symbol *b)
+/*
+ * Whether the running object PRE holds what the post build's SYM does:
+ * the plugin's records compare the value with what its pointers point
+ * to (an array of strings whose one string changed has the same bytes);
+ * without records, the bytes must do.
+ */
+static bool same_data(const struct unit *unit, const struct symbol *pre, const struct symbol *sym)
 {
-	if (a->sym.st_size != b->sym.st_size)
+	bool known;
+	bool same = same_data_records(unit, pre->name, sym->name, &known);
+
+	if (known)
+		return same;
+	if (pre->sym.st_size != sym->sym.st_size)
 		return false;
-	if (!a->sec->bytes || !b->sec->bytes)
-		return !a->sec->bytes && !b->sec->bytes;
-	return !memcmp(a->sec->bytes + a->sym.st_value, b->sec->bytes + b->sym.st_value,
-		       a->sym.st_size);
+	if (!pre->sec->bytes || !sym->sec->bytes)
+		return !pre->sec->bytes && !sym->sec->bytes;
+	return !memcmp(pre->sec->bytes + pre->sym.st_value, sym->sec->bytes + sym->sym.st_value,
+		       pre->sym.st_size);
 }
 
 /*
- * The running kernel's name for this function if it is unchanged and
- * present, so the running copy will do; NULL if the patch needs its own.
+ * The pre-build symbol of this function if it is unchanged and present,
+ * so the running copy will do; NULL if the patch needs its own.
  */
-static const char *reusable_function(const struct unit *unit, const struct symbol *sym)
+static const struct symbol *reusable_function(const struct unit *unit, const struct symbol *sym)
 {
 	const struct fingerprint *post = fingerprint_find(&unit->post_fp, sym->name);
 	const struct fingerprint *pre;
@@ -212,56 +296,66 @@ static const char *reusable_function(const struct unit *unit, const struct symbo
 	if (!post)
 		return NULL;
 	pre = pre_function_of(unit, post, &ambiguous);
-	if (!pre || pre->noline != post->noline || !object_func(&unit->pre, pre->name))
+	if (!pre || !same_code(pre, post))
 		return NULL;
-	/* A static whose name vmlinux has twice is cheaper to copy than to find. */
-	if (sym->bind == STB_LOCAL && kernel_symbol_count(pre->name) != 1)
-		return NULL;
-	return pre->name;
+	return object_func(&unit->pre, pre->name);
+}
+
+/*
+ * The named function or object a post-object relocation points into (for
+ * a section symbol, the one at the offset), and the addend relative to
+ * it; NULL for an anonymous place (string literals, constant pools).
+ */
+static struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long *delta)
+{
+	struct symbol *target = NULL;
+	long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
+
+	*delta = r->addend;
+	if (r->sym->type != STT_SECTION)
+		return r->sym;
+	/* A displacement before an immediate ends up to 4 bytes early. */
+	for (long slack = 0; slack <= 4 && !target; slack++)
+		target = section_symbol_at(&unit->post, r->sym->sec, at + slack);
+	if (target)
+		*delta = r->addend - (long)target->sym.st_value;
+	return target;
 }
 
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		   unsigned long out_offset, const struct reloc *r)
 {
-	struct symbol *sym = r->sym, *target = sym;
+	struct symbol *sym = r->sym, *target;
 	struct section *sec = sym->sec;
-	long delta = r->addend;
+	long delta;
 
 	if (!sec) {
 		if (sym->sym.st_shndx != SHN_UNDEF)
 			return refuse("%s: unsupported reference to %s", unit->name, sym->name);
-		return link_kernel(patch, unit, out_sec, out_offset, r, sym->name, true,
+		return link_kernel(patch, unit, out_sec, out_offset, r, sym->name, NULL, true,
 				   r->addend);
 	}
-	if (sym->type == STT_SECTION) {
-		long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
-
-		target = NULL;
-		/* A displacement before an immediate ends up to 4 bytes early. */
-		for (long slack = 0; slack <= 4 && !target; slack++)
-			target = section_symbol_at(&unit->post, sec, at + slack);
-		if (target)
-			delta = r->addend - (long)target->sym.st_value;
-	}
+	target = reloc_target(unit, r, &delta);
 
 	if (sec->out < 0 && target) {
 		if (section_is_text(sec)) {
-			const char *running = reusable_function(unit, target);
+			const struct symbol *running = reusable_function(unit, target);
 
 			if (running)
 				return link_kernel(patch, unit, out_sec, out_offset, r,
-						   running, target->bind != STB_LOCAL, delta);
+						   running->name, running,
+						   running->bind != STB_LOCAL, delta);
 		} else if (section_is_alloc(sec) && !fresh_static(target)) {
 			const struct symbol *pre = pre_data_symbol(unit, target);
 
-			if (pre && !section_is_writable(sec) && !same_bytes(pre, target))
+			if (pre && !section_is_writable(sec) && !same_data(unit, pre, target))
 				pre = NULL;	/* new contents: the new code gets a copy */
-			if (pre && section_is_writable(sec) && !same_bytes(pre, target))
+			if (pre && section_is_writable(sec) && !same_data(unit, pre, target))
 				return refuse("%s: the initial value of %s changed; existing data "
 					      "cannot change live", unit->name, target->name);
 			if (pre)
 				return link_kernel(patch, unit, out_sec, out_offset, r,
-						   pre->name, pre->bind != STB_LOCAL, delta);
+						   pre->name, pre, pre->bind != STB_LOCAL, delta);
 		}
 	}
 	if (!section_is_alloc(sec))
@@ -290,13 +384,64 @@ static void mask_relocs(const struct section *sec, unsigned long start, unsigned
 	}
 }
 
+/*
+ * GCC moves unlikely paths of F into F.cold, entered by a jump, not a
+ * call: a task stopped there has no return address into F on its stack,
+ * so the core must check the part as well as F.
+ */
+static void add_cold_part(struct func_out *f, const struct unit *unit, const char *pre_name)
+{
+	char name[512];
+	const struct symbol *cold;
+
+	snprintf(name, sizeof(name), "%s.cold", pre_name);
+	cold = object_func(&unit->pre, name);
+	if (!cold || !cold->sym.st_size)
+		return;
+	f->cold = cold->name;
+	f->cold_size = cold->sym.st_size;
+}
+
+/*
+ * A read-only object that the post build's function NAME reads and whose
+ * value changed, or NULL.  The function's code hashes the same (it names
+ * the object, not its contents), yet it must be replaced to see the new
+ * value: an array of strings whose one string changed, say.
+ */
+static const char *changed_readonly_data(const struct unit *unit, const char *name)
+{
+	const struct symbol *fn = object_func(&unit->post, name);
+
+	if (!fn)
+		return NULL;
+	for (size_t i = 0; i < fn->sec->nr_relocs; i++) {
+		const struct reloc *r = &fn->sec->relocs[i];
+		const struct symbol *target, *pre;
+		long delta;
+
+		if (r->offset < fn->sym.st_value || r->offset >= fn->sym.st_value + fn->sym.st_size ||
+		    !r->sym->sec)
+			continue;
+		target = reloc_target(unit, r, &delta);
+		if (!target || target->type != STT_OBJECT || !section_is_alloc(target->sec) ||
+		    section_is_writable(target->sec) || section_is_text(target->sec) ||
+		    fresh_static(target))
+			continue;
+		pre = pre_data_symbol(unit, target);
+		if (pre && !same_data(unit, pre, target))
+			return target->name;
+	}
+	return NULL;
+}
+
 /* Replace PRE_NAME, the running copy, with the post build's POST_FP. */
 static int add_function(struct patch *patch, struct unit *unit, const char *pre_name,
-			const struct fingerprint *post_fp)
+			const struct fingerprint *post_fp, const char *reads)
 {
 	const char *name = post_fp->name;
 	struct symbol *post = object_func(&unit->post, name);
 	struct symbol *pre = object_func(&unit->pre, pre_name);
+	struct anchor anchor = { 0 };
 	struct func_out *f;
 	unsigned long size;
 
@@ -311,6 +456,10 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 			      unit->name, name, size);
 	if (!pre->sec->bytes)
 		return error("%s: %s has no code in the pre object", unit->name, name);
+	if (unit_symbol_count(unit, pre_name) > 1 && !find_anchor(unit, pre, &anchor))
+		return refuse("%s: %s has %d functions named %s, and no symbol of the "
+			      "object tells which is its", unit->name, where(unit),
+			      unit_symbol_count(unit, pre_name), pre_name);
 	if (copy_section(patch, unit, post->sec))
 		return -1;
 
@@ -319,6 +468,8 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	*f = (struct func_out){
 		.name = xstrdup(pre_name),
 		.object = unit->name,
+		.module = unit->module,
+		.anchor = anchor,
 		.section = post->sec->out,
 		.offset = post->sym.st_value,
 		.size = post->sym.st_size,
@@ -326,8 +477,10 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		.pre_bytes = xcalloc(size, 1),
 		.pre_mask = xcalloc(size, 1),
 		.post_fp = post_fp,
+		.reads = reads,
 		.why = "its code changed",
 	};
+	add_cold_part(f, unit, pre_name);
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);
 	special_mask_patch_sites(&unit->pre, pre->sec, pre->sym.st_value, size, f->pre_mask);
@@ -343,6 +496,7 @@ int extract_unit(struct patch *patch, struct unit *unit)
 		return -1;
 	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
 		const struct fingerprint *post = &unit->post_fp.fns[i];
+		const char *reads;
 		bool ambiguous;
 		const struct fingerprint *pre = pre_function_of(unit, post, &ambiguous);
 
@@ -350,9 +504,12 @@ int extract_unit(struct patch *patch, struct unit *unit)
 			return refuse("%s: GCC renumbered the %s clones of %s and they cannot be "
 				      "told apart between the builds", unit->name,
 				      post->clone_kind, post->origin);
-		if (!pre || pre->noline == post->noline)
+		if (!pre)
 			continue;
-		if (add_function(patch, unit, pre->name, post))
+		reads = same_code(pre, post) ? changed_readonly_data(unit, post->name) : NULL;
+		if (same_code(pre, post) && !reads)
+			continue;
+		if (add_function(patch, unit, pre->name, post, reads))
 			return -1;
 	}
 	if (patch->nr_funcs == before)

@@ -5,7 +5,10 @@
  *
  *   ksplice-patchgen --id ID --release REL --out DIR
  *       [--symvers Module.symvers] [--system-map System.map]
+ *       [--module UNIT=MODULE.ko ...]
  *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
+ *
+ * --module says that UNIT is linked into a loadable module, not vmlinux.
  *
  * Exit codes: 0 patch written; 2 bad input; 3 nothing to patch;
  * 4 the fix cannot be applied live (the message says why).
@@ -21,7 +24,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
-		"         [--symvers FILE] [--system-map FILE]\n"
+		"         [--symvers FILE] [--system-map FILE] [--module UNIT=MODULE.ko ...]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -35,6 +38,33 @@ static int open_unit(struct unit *unit)
 	return 0;
 }
 
+/*
+ * The unit's module, from a --module UNIT=PATH.ko: its name as the kernel
+ * knows it (the file's, with '-' as '_') and its symbols.
+ */
+static int open_module(struct unit *unit, char **modules, size_t nr_modules)
+{
+	for (size_t i = 0; i < nr_modules; i++) {
+		char *eq = strrchr(modules[i], '=');
+		const char *base;
+		char *name;
+
+		if (strncmp(modules[i], unit->name, eq - modules[i]) ||
+		    unit->name[eq - modules[i]])
+			continue;
+		base = strrchr(eq + 1, '/') ? strrchr(eq + 1, '/') + 1 : eq + 1;
+		name = xstrdup(base);
+		if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".ko"))
+			name[strlen(name) - 3] = '\0';
+		for (char *c = name; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		unit->module = name;
+		return object_open(&unit->ko, eq + 1);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -43,18 +73,21 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "symvers", required_argument, NULL, 's' },
 		{ "system-map", required_argument, NULL, 'm' },
+		{ "module", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *id = NULL, *release = NULL, *out = NULL;
 	const char *symvers = NULL, *system_map = NULL;
+	char **modules = NULL;
+	size_t nr_modules = 0;
 	struct patch patch = { 0 };
 	struct unit *units;
 	size_t nr_units;
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			id = optarg;
@@ -70,6 +103,14 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			system_map = optarg;
+			break;
+		case 'M':
+			if (!strchr(optarg, '=')) {
+				usage(stderr);
+				return EXIT_BAD_INPUT;
+			}
+			modules = xrealloc(modules, (nr_modules + 1) * sizeof(*modules));
+			modules[nr_modules++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -92,7 +133,7 @@ int main(int argc, char **argv)
 		units[i].name = argv[optind + 3 * i];
 		units[i].pre.path = argv[optind + 3 * i + 1];
 		units[i].post.path = argv[optind + 3 * i + 2];
-		if (open_unit(&units[i]))
+		if (open_module(&units[i], modules, nr_modules) || open_unit(&units[i]))
 			return EXIT_BAD_INPUT;
 	}
 	for (size_t i = 0; i < nr_units; i++)
@@ -117,6 +158,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nr_units; i++) {
 		object_close(&units[i].pre);
 		object_close(&units[i].post);
+		if (units[i].module)
+			object_close(&units[i].ko);
 		fingerprint_table_free(&units[i].pre_fp);
 		fingerprint_table_free(&units[i].post_fp);
 	}

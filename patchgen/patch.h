@@ -39,11 +39,19 @@ struct out_symbol {
 	unsigned char type;
 };
 
+/* Where the core finds a static that several objects define. */
+struct anchor {
+	const char *symbol;	/* NULL: by name */
+	long offset;
+};
+
 struct ksplice_reloc_out {
 	int section;
 	unsigned long offset;
 	const char *symbol;
 	const char *object;
+	const char *module;	/* defined in this module; NULL: vmlinux */
+	struct anchor anchor;
 	long addend;
 	unsigned int type;	/* enum ksplice_reloc_type */
 };
@@ -51,17 +59,24 @@ struct ksplice_reloc_out {
 struct func_out {
 	char *name;
 	const char *object;
+	const char *module;	/* NULL: vmlinux */
+	struct anchor anchor;
 	int section;
 	unsigned long offset, size;
 	unsigned long pre_size;
 	unsigned char *pre_bytes, *pre_mask;
+	const char *cold;		/* its .cold part in the pre build, or NULL */
+	unsigned long cold_size;
 	const struct fingerprint *post_fp;	/* what the plugin said of it */
+	const char *reads;	/* same code, but this read-only object changed */
 	const char *why;
 };
 
 /* A pre/post object pair for one compilation unit. */
 struct unit {
 	const char *name;		/* e.g. fs/proc/version.o */
+	const char *module;		/* its loadable module, or NULL: vmlinux */
+	struct object ko;		/* that module's .ko, for its symbols */
 	struct object pre, post;
 	struct fingerprint_table pre_fp, post_fp;
 };
@@ -75,12 +90,15 @@ struct patch {
 	size_t nr_krelocs;
 	struct func_out *funcs;
 	size_t nr_funcs;
+	/* Set while linking an entry the module loader reads: what it is. */
+	const char *loader_reads;
 };
 
 int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);
 void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r);
 
 /* compare.c: what the plugin's records of a unit allow and explain. */
+bool same_code(const struct fingerprint *a, const struct fingerprint *b);
 int compare_unit_builds(const struct unit *unit);
 int compare_unit_types(const struct unit *unit);
 int compare_unit_data(const struct unit *unit);
@@ -88,6 +106,11 @@ const struct fingerprint *pre_function_of(const struct unit *unit,
 					  const struct fingerprint *post, bool *ambiguous);
 void explain_changes(struct patch *patch, const struct unit *units, size_t nr_units);
 const char *pre_data_name_of(const struct unit *unit, const char *post_name);
+bool same_data_records(const struct unit *unit, const char *pre_name, const char *post_name,
+		       bool *known);
+
+/* How many symbols of the unit's vmlinux or module have this name. */
+int unit_symbol_count(const struct unit *unit, const char *name);
 
 /* extract.c: pick changed functions of one unit and copy what they need. */
 int extract_unit(struct patch *patch, struct unit *unit);

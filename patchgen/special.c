@@ -3,17 +3,17 @@
  * Special sections: tables whose entries describe instructions of some
  * function (x86-64, Linux 6.1 layouts). For the patch, entries that
  * belong to copied code are carried along when the module loader needs
- * them to run the code correctly, dropped when the unpatched instruction
- * is already correct, and refused when the code cannot work without
- * machinery a module cannot provide yet. For the run-pre check, the
- * instructions the kernel rewrites at boot are masked.
+ * them to run the code correctly (refused when an entry needs a symbol
+ * the loader cannot link), dropped when the unpatched instruction is
+ * already correct. For the run-pre check, the instructions the kernel
+ * rewrites at boot are masked.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "patch.h"
 
-enum special_action { CARRY, DROP, REFUSE };
+enum special_action { CARRY, DROP };
 
 struct special_table {
 	const char *name;
@@ -21,7 +21,12 @@ struct special_table {
 	int len_offset;		/* byte holding the site length, or -1 */
 	unsigned int len;	/* site length when fixed */
 	enum special_action action;
-	const char *why;
+	/*
+	 * What an entry is, when the module loader reads its references as
+	 * the patch module loads: those must be exported symbols or the
+	 * patch's own, not ksplice relocations, which come later.
+	 */
+	const char *loader_reads;
 };
 
 static const struct special_table tables[] = {
@@ -29,7 +34,7 @@ static const struct special_table tables[] = {
 	{ "__bug_table", 0, -1, 0, CARRY, NULL },
 	{ ".altinstructions", 12, 10, 0, CARRY, NULL },
 	{ ".smp_locks", 4, -1, 1, CARRY, NULL },
-	{ "__jump_table", 16, -1, 5, REFUSE, "jump labels in patched code are not supported yet" },
+	{ "__jump_table", 16, -1, 5, CARRY, "a jump label" },
 	{ ".static_call_sites", 8, -1, 5, DROP, NULL },
 	{ ".retpoline_sites", 4, -1, 6, DROP, NULL },
 	{ ".return_sites", 4, -1, 5, DROP, NULL },
@@ -116,6 +121,7 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 		       struct section *table, bool *added)
 {
 	size_t entsize = table_entsize(tab, table);
+	char what[256];
 	int out = -1;
 
 	if (!entsize || table->sh.sh_size % entsize)
@@ -126,9 +132,6 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 
 		if (!entry_target(table, e, &target, &off) || target->out < 0)
 			continue;
-		if (tab->action == REFUSE)
-			return refuse("%s: %s: %s", unit->name, function_at(unit, target, off),
-				      tab->why);
 		if (tab->action == DROP)
 			continue;
 		if (!table->carried)
@@ -141,13 +144,21 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 		at = buf_pad(&patch->secs[out].bytes, table->sh.sh_addralign ?
 			     table->sh.sh_addralign : 1);
 		at = buf_append(&patch->secs[out].bytes, table->bytes + e, entsize);
+		if (tab->loader_reads) {
+			snprintf(what, sizeof(what), "%s in %s", tab->loader_reads,
+				 function_at(unit, target, off));
+			patch->loader_reads = what;
+		}
 		for (size_t i = 0; i < table->nr_relocs; i++) {
 			const struct reloc *r = &table->relocs[i];
 
 			if (r->offset >= e && r->offset < e + entsize &&
-			    link_reference(patch, unit, out, at + r->offset - e, r))
+			    link_reference(patch, unit, out, at + r->offset - e, r)) {
+				patch->loader_reads = NULL;
 				return -1;
+			}
 		}
+		patch->loader_reads = NULL;
 		*added = true;
 	}
 	return 0;

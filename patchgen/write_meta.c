@@ -23,6 +23,23 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void put_module(FILE *f, const char *module, const char *sep)
+{
+	if (!module)
+		return;
+	fprintf(f, "%s.module = ", sep);
+	put_string(f, module);
+}
+
+static void put_anchor(FILE *f, const struct anchor *anchor, const char *sep)
+{
+	if (!anchor->symbol)
+		return;
+	fprintf(f, "%s.anchor = ", sep);
+	put_string(f, anchor->symbol);
+	fprintf(f, "%s.anchor_offset = %ld", sep, anchor->offset);
+}
+
 static void put_bytes(FILE *f, const char *name, const unsigned char *bytes, size_t n)
 {
 	fprintf(f, "static const unsigned char %s[%zu] = {", name, n);
@@ -62,6 +79,13 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 		put_string(f, fn->name);
 		fprintf(f, ",\n\t\t.object = ");
 		put_string(f, fn->object);
+		put_module(f, fn->module, ",\n\t\t");
+		put_anchor(f, &fn->anchor, ",\n\t\t");
+		if (fn->cold) {
+			fprintf(f, ",\n\t\t.cold = ");
+			put_string(f, fn->cold);
+			fprintf(f, ",\n\t\t.cold_size = %lu", fn->cold_size);
+		}
 		fprintf(f, ",\n\t\t.new_code = __ksplice_sec_%d + %lu,\n"
 			"\t\t.new_size = %lu,\n\t\t.pre_size = %lu,\n"
 			"\t\t.pre_bytes = pre_bytes_%zu,\n\t\t.pre_mask = pre_mask_%zu,\n\t},\n",
@@ -75,6 +99,8 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 		put_string(f, r->symbol);
 		fprintf(f, ", .object = ");
 		put_string(f, r->object);
+		put_module(f, r->module, ", ");
+		put_anchor(f, &r->anchor, ", ");
 		fprintf(f, ", .addend = %ld, .type = %u },\n", r->addend, r->type);
 	}
 	/* An empty initializer list is not C11; keep one unused slot. */

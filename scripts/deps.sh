@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-	gcc g++ make gcc-12-plugin-dev libelf-dev zlib1g-dev libzstd-dev
+	gcc g++ libc6-dev make gcc-12-plugin-dev libelf-dev zlib1g-dev libzstd-dev
 	linux-source-6.1 flex bison bc cpio kmod libssl-dev rsync patch
 	qemu-system-x86 busybox-static xz-utils python3 clang libclang-rt-14-dev
 )

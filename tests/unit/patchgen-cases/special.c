@@ -1,0 +1,62 @@
+/*
+ * Code with patch-site tables and split functions, like kernel code:
+ * jump labels (asm goto + __jump_table) on an exported key and on one
+ * that only the running kernel knows; a function with a cold part.
+ * -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD change one function each.
+ */
+struct static_key { int enabled; };
+extern struct static_key key_exported, key_internal;
+extern int printk(const char *fmt, ...);
+
+#define BRANCH(key, label)						\
+	asm goto("1: .byte 0x0f,0x1f,0x44,0x00,0x00\n"			\
+		 ".pushsection __jump_table, \"aw\"\n"			\
+		 ".balign 8\n"						\
+		 ".long 1b - ., %l[" #label "] - .\n"			\
+		 ".quad %c0 - .\n"					\
+		 ".popsection\n" : : "i" (&(key)) : : label)
+
+int uses_exported_key(int x)
+{
+	BRANCH(key_exported, yes);
+#ifdef FIX_EXPORTED
+	return x + 2;
+#else
+	return x + 1;
+#endif
+yes:
+	return printk("exported key on\n");
+}
+
+int uses_internal_key(int x)
+{
+	BRANCH(key_internal, yes);
+#ifdef FIX_INTERNAL
+	return x * 3;
+#else
+	return x * 2;
+#endif
+yes:
+	return printk("internal key on\n");
+}
+
+__attribute__((noinline, cold)) void report(const char *what, int x)
+{
+	printk(what, x);
+}
+
+int checked(int x)
+{
+	if (__builtin_expect(x < 0, 0)) {
+#ifdef FIX_COLD
+		report("checked: %d is negative (fixed)\n", x);
+		printk("checked: again\n");
+		return -22;
+#else
+		report("checked: %d is negative\n", x);
+		printk("checked: again\n");
+		return -1;
+#endif
+	}
+	return x * x + 3 * x;
+}
