@@ -64,6 +64,13 @@ int sum_seven(const int *p)
 }
 #endif
 
+#ifdef SEVEN_VARIABLE	/* the 7 clone disappears */
+int sum_seven(const int *p)
+{
+	return sum_to(p, p[0]) + 1;
+}
+#endif
+
 /* Same-named records: block-scope struct tags and statics. */
 int blocks(int x)
 {

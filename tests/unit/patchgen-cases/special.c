@@ -1,8 +1,9 @@
 /*
  * Code with patch-site tables and split functions, like kernel code:
  * jump labels (asm goto + __jump_table) on an exported key and on one
- * that only the running kernel knows; a function with a cold part.
- * -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD change one function each.
+ * that only the running kernel knows; a function with a cold part; one
+ * that GCC splits into a header, inlined into its callers, and a .part.
+ * -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART change one each.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -59,4 +60,43 @@ int checked(int x)
 #endif
 	}
 	return x * x + 3 * x;
+}
+
+struct item { int key, value; struct item *next; };
+
+int lookup(struct item *head, int key)
+{
+	int seen = 0;
+
+	if (__builtin_expect(!head, 1))
+		return -1;
+	for (; head; head = head->next) {
+		seen++;
+		if (head->key == key) {
+			printk("found %d after %d\n", key, seen);
+			printk("value %d\n", head->value);
+			printk("next %p\n", head->next);
+			return head->value * 3 + key;
+		}
+		printk("skip %d\n", head->key);
+		printk("skip value %d\n", head->value);
+		printk("skip next %p\n", head->next);
+	}
+#ifdef FIX_PART
+	printk("missing %d after %d (fixed)\n", key, seen);
+#else
+	printk("missing %d after %d\n", key, seen);
+#endif
+	printk("missing again %d\n", key);
+	return -2;
+}
+
+int find_a(struct item *head)
+{
+	return lookup(head, 1) + 1;
+}
+
+int find_b(struct item *head)
+{
+	return lookup(head, 2) + 2;
 }
