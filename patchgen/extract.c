@@ -444,6 +444,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	struct anchor anchor = { 0 };
 	struct func_out *f;
 	unsigned long size;
+	const char *site;
 
 	if (!post || !pre)
 		return error("%s: fingerprinted function %s has no symbol", unit->name, name);
@@ -454,6 +455,10 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	if (size < 5)
 		return refuse("%s: %s is %lu bytes long, too short to hold a jump",
 			      unit->name, name, size);
+	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value, 5);
+	if (site)
+		return refuse("%s: %s starts with %s, which the kernel rewrites at run time: "
+			      "no room for the jump", unit->name, name, site);
 	if (!pre->sec->bytes)
 		return error("%s: %s has no code in the pre object", unit->name, name);
 	if (unit_symbol_count(unit, pre_name) > 1 && !find_anchor(unit, pre, &anchor))

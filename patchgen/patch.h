@@ -120,6 +120,8 @@ int special_carry(struct patch *patch, struct unit *unit, bool *added);
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
 			      unsigned long start, unsigned long size,
 			      unsigned char *mask);
+const char *special_runtime_site(const struct object *obj, const struct section *sec,
+				 unsigned long start, unsigned long len);
 
 /* extract.c: give one reference from copied code its final form. */
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,

@@ -21,6 +21,8 @@ struct special_table {
 	int len_offset;		/* byte holding the site length, or -1 */
 	unsigned int len;	/* site length when fixed */
 	enum special_action action;
+	/* The kernel rewrites the site after boot: what it is, or NULL. */
+	const char *runtime_site;
 	/*
 	 * What an entry is, when the module loader reads its references as
 	 * the patch module loads: those must be exported symbols or the
@@ -30,17 +32,17 @@ struct special_table {
 };
 
 static const struct special_table tables[] = {
-	{ "__ex_table", 12, -1, 0, CARRY, NULL },
-	{ "__bug_table", 0, -1, 0, CARRY, NULL },
-	{ ".altinstructions", 12, 10, 0, CARRY, NULL },
-	{ ".smp_locks", 4, -1, 1, CARRY, NULL },
-	{ "__jump_table", 16, -1, 5, CARRY, "a jump label" },
-	{ ".static_call_sites", 8, -1, 5, DROP, NULL },
-	{ ".retpoline_sites", 4, -1, 6, DROP, NULL },
-	{ ".return_sites", 4, -1, 5, DROP, NULL },
-	{ ".ibt_endbr_seal", 4, -1, 4, DROP, NULL },
-	{ ".parainstructions", 16, 9, 0, DROP, NULL },
-	{ "__mcount_loc", 8, -1, 5, DROP, NULL },
+	{ "__ex_table", 12, -1, 0, CARRY, NULL, NULL },
+	{ "__bug_table", 0, -1, 0, CARRY, NULL, NULL },
+	{ ".altinstructions", 12, 10, 0, CARRY, NULL, NULL },
+	{ ".smp_locks", 4, -1, 1, CARRY, NULL, NULL },
+	{ "__jump_table", 16, -1, 5, CARRY, "a jump label", "a jump label" },
+	{ ".static_call_sites", 8, -1, 5, DROP, "a static call", NULL },
+	{ ".retpoline_sites", 4, -1, 6, DROP, NULL, NULL },
+	{ ".return_sites", 4, -1, 5, DROP, NULL, NULL },
+	{ ".ibt_endbr_seal", 4, -1, 4, DROP, NULL, NULL },
+	{ ".parainstructions", 16, 9, 0, DROP, NULL, NULL },
+	{ "__mcount_loc", 8, -1, 5, DROP, "an ftrace call site", NULL },
 };
 
 /* Where an entry's first field points: a code address as section + offset. */
@@ -76,8 +78,15 @@ static size_t table_entsize(const struct special_table *t, const struct section 
 	return sec->sh.sh_size / code_refs;
 }
 
-void special_mask_patch_sites(const struct object *obj, const struct section *sec,
-			      unsigned long start, unsigned long size, unsigned char *mask)
+/*
+ * Calls fn for each patch site in SEC that overlaps [start, start + size):
+ * its table, and the site's bytes as an offset and length.
+ */
+static void each_site(const struct object *obj, const struct section *sec,
+		      unsigned long start, unsigned long size,
+		      void (*fn)(const struct special_table *tab, unsigned long off,
+				 unsigned long len, void *arg),
+		      void *arg)
 {
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		const struct special_table *tab = &tables[t];
@@ -94,11 +103,60 @@ void special_mask_patch_sites(const struct object *obj, const struct section *se
 			if (!entry_target(table, e, &target, &off) || target != sec)
 				continue;
 			len = tab->len_offset >= 0 ? table->bytes[e + tab->len_offset] : tab->len;
-			for (unsigned long b = off; b < off + len; b++)
-				if (b >= start && b < start + size)
-					mask[b - start] = 1;
+			if (off < start + size && off + len > start)
+				fn(tab, off, len, arg);
 		}
 	}
+}
+
+struct mask_arg {
+	unsigned long start, size;
+	unsigned char *mask;
+};
+
+static void mask_site(const struct special_table *tab, unsigned long off, unsigned long len,
+		      void *arg)
+{
+	struct mask_arg *m = arg;
+
+	(void)tab;
+	for (unsigned long b = off; b < off + len; b++)
+		if (b >= m->start && b < m->start + m->size)
+			m->mask[b - m->start] = 1;
+}
+
+void special_mask_patch_sites(const struct object *obj, const struct section *sec,
+			      unsigned long start, unsigned long size, unsigned char *mask)
+{
+	struct mask_arg m = { start, size, mask };
+
+	each_site(obj, sec, start, size, mask_site, &m);
+}
+
+static void find_runtime_site(const struct special_table *tab, unsigned long off,
+			      unsigned long len, void *arg)
+{
+	const char **what = arg;
+
+	(void)off;
+	(void)len;
+	if (tab->runtime_site && !*what)
+		*what = tab->runtime_site;
+}
+
+/*
+ * What the kernel may rewrite after boot within the first LEN bytes at
+ * START (a jump label toggled, a static call retargeted, ftrace), or NULL.
+ * The core's jump cannot go there: the next rewrite would expect its own
+ * bytes, find ours, and stop the kernel.
+ */
+const char *special_runtime_site(const struct object *obj, const struct section *sec,
+				 unsigned long start, unsigned long len)
+{
+	const char *what = NULL;
+
+	each_site(obj, sec, start, len, find_runtime_site, &what);
+	return what;
 }
 
 static int find_out_section(struct patch *patch, const struct section *like)

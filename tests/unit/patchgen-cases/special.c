@@ -3,7 +3,8 @@
  * jump labels (asm goto + __jump_table) on an exported key and on one
  * that only the running kernel knows; a function with a cold part; one
  * that GCC splits into a header, inlined into its callers, and a .part.
- * -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART change one each.
+ * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART change
+ * one function each.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -17,8 +18,22 @@ extern int printk(const char *fmt, ...);
 		 ".quad %c0 - .\n"					\
 		 ".popsection\n" : : "i" (&(key)) : : label)
 
+/* The branch at the entry: no room for the core's jump. */
+int entry_branch(int x)
+{
+	BRANCH(key_exported, yes);
+#ifdef FIX_ENTRY
+	return x + 2;
+#else
+	return x + 1;
+#endif
+yes:
+	return printk("exported key on\n");
+}
+
 int uses_exported_key(int x)
 {
+	x = printk("x %d\n", x);
 	BRANCH(key_exported, yes);
 #ifdef FIX_EXPORTED
 	return x + 2;
@@ -31,6 +46,7 @@ yes:
 
 int uses_internal_key(int x)
 {
+	x = printk("x %d\n", x);
 	BRANCH(key_internal, yes);
 #ifdef FIX_INTERNAL
 	return x * 3;
