@@ -25,7 +25,8 @@
 #define KSPLICE_FIRST_WAIT_MS	50
 
 DEFINE_MUTEX(ksplice_mutex);
-LIST_HEAD(ksplice_patches);	/* under ksplice_mutex */
+LIST_HEAD(ksplice_patches);	/* under ksplice_mutex; applied ones in apply order */
+static u64 ksplice_apply_seq;	/* under ksplice_mutex */
 
 static unsigned long kallsyms_lookup_name_addr;
 module_param(kallsyms_lookup_name_addr, ulong, 0400);
@@ -105,15 +106,82 @@ static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
 	return 0;
 }
 
+/* ---- Stacking ---- */
+
+/*
+ * The live site of another applied patch at addr: the lowest one (first
+ * applied) when bottom, else the topmost.  NULL if none.
+ */
+static struct ksplice_site *live_site_at(unsigned long addr, bool bottom,
+					 struct ksplice_priv **owner,
+					 unsigned int *index)
+{
+	struct ksplice_site *found = NULL;
+	struct ksplice_priv *priv;
+	unsigned int i;
+	u64 seq = 0;
+
+	list_for_each_entry(priv, &ksplice_patches, list) {
+		if (priv->stage != KSPLICE_APPLIED)
+			continue;
+		for (i = 0; i < priv->patch->nr_funcs; i++) {
+			struct ksplice_site *site = &priv->sites[i];
+
+			if (!site->live || site->addr != addr)
+				continue;
+			if (found && (bottom ? priv->seq > seq : priv->seq < seq))
+				continue;
+			found = site;
+			seq = priv->seq;
+			*owner = priv;
+			*index = i;
+		}
+	}
+	return found;
+}
+
+/*
+ * For the run-pre check of a function at addr: if an applied patch's
+ * jump sits at its patch site, the bytes the first such patch replaced,
+ * and where (*site).  NULL if the function's entry is its own.
+ */
+const u8 *ksplice_original_entry(unsigned long addr, unsigned long *site)
+{
+	struct ksplice_priv *owner;
+	unsigned int index;
+
+	*site = ksplice_arch_patch_site(addr);
+	if (!live_site_at(*site, true, &owner, &index))
+		return NULL;
+	return owner->patch->funcs[index].saved;
+}
+
+/* The patch on top of priv's function i, if another is applied over it. */
+static struct ksplice_priv *patch_above(struct ksplice_priv *priv,
+					unsigned int i)
+{
+	struct ksplice_priv *owner;
+	unsigned int index;
+
+	if (!live_site_at(priv->sites[i].addr, false, &owner, &index) ||
+	    owner == priv)
+		return NULL;
+	return owner;
+}
+
 /*
  * Where each jump goes and what it is.  The entry bytes at the patch site
- * must be covered by the pre build (pre_size), and rel32 must reach.
+ * must be covered by the pre build (pre_size), and rel32 must reach.  A
+ * site that holds another applied patch's jump is stacked on it.
  */
 static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 			unsigned long addr)
 {
 	const struct ksplice_func *func = &priv->patch->funcs[i];
 	struct ksplice_site *site = &priv->sites[i];
+	struct ksplice_site *below;
+	struct ksplice_priv *owner;
+	unsigned int index;
 
 	site->cold_addr = 0;
 	if (func->cold && ksplice_resolve_symbol(priv, func->module, func->cold,
@@ -123,6 +191,16 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
 		ksplice_set_cause(priv, "too_short: %s", func->name);
 		return -EINVAL;
+	}
+	site->expect = NULL;
+	site->below_start = site->below_end = 0;
+	below = live_site_at(site->addr, false, &owner, &index);
+	if (below) {
+		const struct ksplice_func *under = &owner->patch->funcs[index];
+
+		site->expect = below->jump;
+		site->below_start = (unsigned long)under->new_code;
+		site->below_end = site->below_start + under->new_size;
 	}
 	if (ksplice_arch_make_jump(site->jump, site->addr,
 				   (unsigned long)func->new_code)) {
@@ -216,7 +294,11 @@ static int write_jumps(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (sites[i].addr &&
+		if (!sites[i].addr)
+			continue;
+		if (sites[i].expect ?
+		    memcmp((void *)sites[i].addr, sites[i].expect,
+			   KSPLICE_JUMP_SIZE) :
 		    !site_matches_pre(&patch->funcs[i], &sites[i])) {
 			ctx->bad = i;
 			return -EINVAL;
@@ -275,8 +357,9 @@ static void busy_name(struct ksplice_priv *priv,
 	unsigned long addr = stop->busy_addr;
 	unsigned int i;
 
-	if (!undo) {	/* two ranges per function: itself, its .cold part */
-		strscpy(buf, patch->funcs[stop->busy_range / 2].name,
+	if (!undo) {	/* KSPLICE_RANGES_PER_FUNC ranges per function */
+		strscpy(buf,
+			patch->funcs[stop->busy_range / KSPLICE_RANGES_PER_FUNC].name,
 			KSYM_SYMBOL_LEN);
 		return;
 	}
@@ -354,31 +437,38 @@ static int run_stopped(struct ksplice_priv *priv,
 	return ret;
 }
 
-/* The old functions and their .cold parts: no stack may point into them. */
+/*
+ * No stack may point into the old functions, their .cold parts, or the
+ * new code of a patch underneath (which becomes old code too).
+ */
 static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
 {
 	const struct ksplice_patch *patch = priv->patch;
-	struct ksplice_range *ranges;
+	const unsigned int per = KSPLICE_RANGES_PER_FUNC;
+	struct ksplice_range *ranges, *r;
 	unsigned int i;
 	int ret;
 
-	ranges = kcalloc(2 * patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
+	ranges = kcalloc(per * patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
-	/* An absent module's function, or no .cold part: an empty range. */
+	/* What a function does not have (absent module...): an empty range. */
 	for (i = 0; i < patch->nr_funcs; i++) {
 		const struct ksplice_site *site = &priv->sites[i];
 
 		if (!site->addr)
 			continue;
-		ranges[2 * i].start = patch->funcs[i].old_addr;
-		ranges[2 * i].end = ranges[2 * i].start + patch->funcs[i].pre_size;
-		if (!site->cold_addr)
-			continue;
-		ranges[2 * i + 1].start = site->cold_addr;
-		ranges[2 * i + 1].end = site->cold_addr + patch->funcs[i].cold_size;
+		r = &ranges[per * i];
+		r[0].start = patch->funcs[i].old_addr;
+		r[0].end = r[0].start + patch->funcs[i].pre_size;
+		if (site->cold_addr) {
+			r[1].start = site->cold_addr;
+			r[1].end = site->cold_addr + patch->funcs[i].cold_size;
+		}
+		r[2].start = site->below_start;
+		r[2].end = site->below_end;
 	}
-	ret = run_stopped(priv, ranges, 2 * patch->nr_funcs, write_jumps,
+	ret = run_stopped(priv, ranges, per * patch->nr_funcs, write_jumps,
 			  caller_sp, false);
 	kfree(ranges);
 	return ret;
@@ -476,12 +566,35 @@ int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 		goto out;
 	}
 	priv->stage = KSPLICE_APPLIED;
+	priv->seq = ++ksplice_apply_seq;
+	/* Modules that come later are patched in this order too. */
+	list_move_tail(&priv->list, &ksplice_patches);
 out:
 	mutex_unlock(&ksplice_mutex);
 	return ret;
 }
 
 /* ---- Undo ---- */
+
+/* Last in, first out: a patch on top of one of ours must go first. */
+static int check_nothing_above(struct ksplice_priv *priv)
+{
+	struct ksplice_priv *above;
+	unsigned int i;
+
+	for (i = 0; i < priv->patch->nr_funcs; i++) {
+		if (!priv->sites[i].live)
+			continue;
+		above = patch_above(priv, i);
+		if (above) {
+			ksplice_set_cause(priv, "stacked: %s (patch %s replaces it again; undo that first)",
+					  priv->patch->funcs[i].name,
+					  above->patch->id);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
 
 int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 {
@@ -495,6 +608,9 @@ int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 	}
 	ksplice_set_cause(priv, "none");
 	priv->tries = 0;
+	ret = check_nothing_above(priv);
+	if (ret)
+		goto out;
 	/* No stack may point anywhere into the replacement code. */
 	ksplice_arch_module_text(priv->patch->owner, &range.start,
 				 &range.end);

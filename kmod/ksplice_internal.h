@@ -25,6 +25,9 @@
 /* Bytes written at a replaced function's entry (x86: jmp rel32). */
 #define KSPLICE_JUMP_SIZE	5
 
+/* Busy ranges per function on apply: itself, its .cold part, a patch below. */
+#define KSPLICE_RANGES_PER_FUNC	3
+
 /* Longest abort cause: a symbol name plus the fixed text around it. */
 #define KSPLICE_CAUSE_LEN	(KSYM_NAME_LEN + 128)
 
@@ -40,6 +43,13 @@ struct ksplice_site {
 	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump written there */
 	bool live;			/* written, and its module still loaded */
 	unsigned long cold_addr;	/* the old function's .cold part, or 0 */
+	/*
+	 * Stacking: another applied patch's jump is at addr.  expect is that
+	 * jump (what must be there when ours goes in, and what undo puts
+	 * back); below_* its new code, where no task may be either.
+	 */
+	const u8 *expect;
+	unsigned long below_start, below_end;
 };
 
 /* The core's view of one registered patch; patch->core_private. */
@@ -49,6 +59,7 @@ struct ksplice_priv {
 	struct ksplice_patch *patch;
 	struct ksplice_site *sites;	/* patch->nr_funcs entries */
 	enum ksplice_stage stage;
+	u64 seq;			/* when it was last applied: stacking order */
 	unsigned int tries;		/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
@@ -61,6 +72,7 @@ extern struct mutex ksplice_mutex;
 extern struct list_head ksplice_patches;
 int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp);
 int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
+const u8 *ksplice_original_entry(unsigned long addr, unsigned long *site);
 void ksplice_module_going(struct ksplice_priv *priv, const char *module);
 int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp);
 const char *ksplice_stage_name(enum ksplice_stage stage);

@@ -116,14 +116,20 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 static bool running_code_matches(const struct ksplice_func *func,
 				 unsigned long addr)
 {
+	unsigned long site, off, len, i, at;
+	const u8 *original;
 	u8 buf[64];
-	unsigned long off, len, i;
 
+	/* Under another patch's jump: the bytes it replaced. */
+	original = ksplice_original_entry(addr, &site);
 	for (off = 0; off < func->pre_size; off += len) {
 		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
 		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len))
 			return false;
 		for (i = 0; i < len; i++) {
+			at = addr + off + i;
+			if (original && at - site < KSPLICE_JUMP_SIZE)
+				buf[i] = original[at - site];
 			if (func->pre_mask && func->pre_mask[off + i])
 				continue;
 			if (buf[i] != func->pre_bytes[off + i])
