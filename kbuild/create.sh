@@ -51,6 +51,8 @@ done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 release=$(cat "$kdir/include/config/kernel.release")
+# The booted build, not just its release: the core refuses any other.
+build_id=$(readelf -n "$kdir/vmlinux" 2>/dev/null | sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p' | head -1)
 
 # The files the fix touches, as paths inside the tree (-p1).
 mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
@@ -223,6 +225,7 @@ say "comparing fingerprints"
 rc=0
 "$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
 	--symvers "$kdir/Module.symvers" --system-map "$kdir/System.map" \
+	${build_id:+--build-id "$build_id"} \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >&2 || rc=$?
 case $rc in
 0) ;;

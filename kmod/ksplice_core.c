@@ -666,6 +666,9 @@ static int check_patch(const struct ksplice_patch *patch)
 		       patch->target_release ?: "(none)", release);
 		return -EINVAL;
 	}
+	ret = ksplice_check_build_id(patch);
+	if (ret)
+		return ret;
 	if (!patch->nr_funcs || !patch->funcs) {
 		pr_err("%s: no functions to replace\n", patch->id);
 		return -EINVAL;

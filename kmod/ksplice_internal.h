@@ -99,6 +99,7 @@ struct ksplice_kernel {
 extern struct ksplice_kernel ksplice_kernel;
 
 int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr);
+int ksplice_check_build_id(const struct ksplice_patch *patch);
 unsigned long ksplice_kernel_func(const char *name, bool required);
 int ksplice_find_func(struct ksplice_priv *priv,
 		      const struct ksplice_func *func, unsigned long *addr);

@@ -63,6 +63,7 @@ struct ksplice_patch {
 	unsigned int abi_version;	/* KSPLICE_ABI_VERSION */
 	const char *id;
 	const char *target_release;	/* utsname()->release of the pre build */
+	const char *target_build_id;	/* its vmlinux GNU build id, in hex; or NULL */
 	struct module *owner;
 	struct ksplice_func *funcs;
 	unsigned int nr_funcs;

@@ -12,7 +12,10 @@
  */
 #include "ksplice_internal.h"
 
+#include <linux/buildid.h>
+#include <linux/elf.h>
 #include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -283,5 +286,60 @@ int ksplice_resolve_anchored(struct ksplice_priv *priv, const char *module,
 		return -ENOENT;
 	}
 	*addr = base + offset;
+	return 0;
+}
+
+/* The ELF note type of a GNU build id (no kernel header names it in 6.1). */
+#define KSPLICE_NT_GNU_BUILD_ID	3
+
+/*
+ * The running vmlinux's GNU build id, in hex, from its notes section
+ * (__start_notes.. __stop_notes); false if there is none.
+ */
+static bool running_build_id(char *hex, size_t size)
+{
+	const struct elf64_note *note;
+	unsigned long start = lookup_name("__start_notes");
+	unsigned long end = lookup_name("__stop_notes");
+	unsigned long at;
+
+	for (at = start; start && at + sizeof(*note) <= end;) {
+		const u8 *desc;
+
+		note = (const struct elf64_note *)at;
+		desc = (const u8 *)(note + 1) + ALIGN(note->n_namesz, 4);
+		if (note->n_type == KSPLICE_NT_GNU_BUILD_ID && note->n_namesz == 4 &&
+		    !memcmp(note + 1, "GNU", 4) && 2 * note->n_descsz < size &&
+		    (unsigned long)desc + note->n_descsz <= end) {
+			bin2hex(hex, desc, note->n_descsz);
+			hex[2 * note->n_descsz] = '\0';
+			return true;
+		}
+		at = (unsigned long)desc + ALIGN(note->n_descsz, 4);
+	}
+	return false;
+}
+
+/*
+ * The same release can be another build (another config, compiler or
+ * source): a patch carries its vmlinux's build id, and another one is
+ * refused.
+ */
+int ksplice_check_build_id(const struct ksplice_patch *patch)
+{
+	char running[2 * BUILD_ID_SIZE_MAX + 1];
+
+	if (!patch->target_build_id)
+		return 0;
+	if (!running_build_id(running, sizeof(running))) {
+		pr_err("%s: built for kernel build %s, and this kernel has no build id\n",
+		       patch->id, patch->target_build_id);
+		return -EINVAL;
+	}
+	if (strcmp(patch->target_build_id, running)) {
+		pr_err("%s: built for kernel build %s, running %s\n", patch->id,
+		       patch->target_build_id, running);
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -5,10 +5,12 @@
  *
  *   ksplice-patchgen --id ID --release REL --out DIR
  *       [--symvers Module.symvers] [--system-map System.map]
- *       [--module UNIT=MODULE.ko ...]
+ *       [--module UNIT=MODULE.ko ...] [--build-id HEX]
  *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
  *
  * --module says that UNIT is linked into a loadable module, not vmlinux.
+ * --build-id is the target vmlinux's GNU build id: the core refuses the
+ * patch on any other build of the same release.
  *
  * Exit codes: 0 patch written; 2 bad input; 3 nothing to patch;
  * 4 the fix cannot be applied live (the message says why).
@@ -25,6 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
 		"         [--symvers FILE] [--system-map FILE] [--module UNIT=MODULE.ko ...]\n"
+		"         [--build-id HEX]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -74,10 +77,11 @@ int main(int argc, char **argv)
 		{ "symvers", required_argument, NULL, 's' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "module", required_argument, NULL, 'M' },
+		{ "build-id", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *id = NULL, *release = NULL, *out = NULL;
+	const char *id = NULL, *release = NULL, *out = NULL, *build_id = NULL;
 	const char *symvers = NULL, *system_map = NULL;
 	char **modules = NULL;
 	size_t nr_modules = 0;
@@ -87,7 +91,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			id = optarg;
@@ -103,6 +107,13 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			system_map = optarg;
+			break;
+		case 'b':
+			if (!*optarg || strspn(optarg, "0123456789abcdef") != strlen(optarg)) {
+				fprintf(stderr, "patchgen: --build-id wants lower-case hex\n");
+				return EXIT_BAD_INPUT;
+			}
+			build_id = optarg;
 			break;
 		case 'M':
 			if (!strchr(optarg, '=')) {
@@ -153,7 +164,7 @@ int main(int argc, char **argv)
 	if (write_object(&patch, path))
 		return EXIT_FAILED;
 	snprintf(path, sizeof(path), "%s/meta.c", out);
-	if (write_meta(&patch, path, id, release))
+	if (write_meta(&patch, path, id, release, build_id))
 		return EXIT_FAILED;
 	for (size_t i = 0; i < nr_units; i++) {
 		object_close(&units[i].pre);

@@ -130,6 +130,6 @@ int copy_section(struct patch *patch, struct unit *unit, struct section *sec);
 
 int write_object(const struct patch *patch, const char *path);
 int write_meta(const struct patch *patch, const char *path, const char *id,
-	       const char *release);
+	       const char *release, const char *build_id);
 
 #endif

@@ -49,7 +49,7 @@ static void put_bytes(FILE *f, const char *name, const unsigned char *bytes, siz
 }
 
 int write_meta(const struct patch *patch, const char *path, const char *id,
-	       const char *release)
+	       const char *release, const char *build_id)
 {
 	FILE *f = fopen(path, "w");
 	char name[64];
@@ -111,6 +111,10 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 	put_string(f, id);
 	fprintf(f, ",\n\t.target_release = ");
 	put_string(f, release);
+	if (build_id) {
+		fprintf(f, ",\n\t.target_build_id = ");
+		put_string(f, build_id);
+	}
 	fprintf(f, ",\n\t.funcs = funcs,\n\t.nr_funcs = ARRAY_SIZE(funcs),\n"
 		"\t.relocs = relocs,\n\t.nr_relocs = %zu,\n};\n", patch->nr_krelocs);
 	if (fclose(f))

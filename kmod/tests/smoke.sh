@@ -48,6 +48,9 @@ ls $D
 
 echo "== refusals at registration"
 expect 1 insmod $M/ksplice_test_bad.ko mode=release
+expect 1 insmod $M/ksplice_test_bad.ko mode=build_id
+dmesg | grep -q 'built for kernel build 0123456789abcdef0123456789abcdef01234567, running [0-9a-f]\{40\}' ||
+	fail "no message naming both build ids"
 expect 1 insmod $M/ksplice_test_bad.ko mode=abi
 dmesg | grep 'ksplice:' | tail -2
 

@@ -4,7 +4,7 @@
  * the template's init registers the patch) breaks it in one way:
  *   not_found, mismatch, ambiguous, too_short, reloc_missing,
  *   reloc_range: apply fails with that abort cause;
- *   release, abi: registration (insmod) fails.
+ *   release, build_id, abi: registration (insmod) fails.
  */
 #include <linux/moduleparam.h>
 #include <linux/module.h>
@@ -77,6 +77,8 @@ static int set_mode(const char *val, const struct kernel_param *kp)
 		relocs[0].type = KSPLICE_RELOC_32;
 	} else if (sysfs_streq(val, "release")) {
 		ksplice_patch_data.target_release = "0.0-wrong";
+	} else if (sysfs_streq(val, "build_id")) {
+		ksplice_patch_data.target_build_id = "0123456789abcdef0123456789abcdef01234567";
 	} else if (sysfs_streq(val, "abi")) {
 		ksplice_patch_data.abi_version = 99;
 	} else if (!sysfs_streq(val, "not_found")) {
