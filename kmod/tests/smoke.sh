@@ -69,6 +69,14 @@ expect 0 insmod $M/ksplice_test_version.ko
 P=test-version
 echo "rmmod of the core while a patch module uses it:"
 expect 1 rmmod ksplice
+echo "who may apply: root without CAP_SYS_MODULE may not"
+ksplice-probe without-cap-sys-module $D/$P/stage apply || fail "applied without CAP_SYS_MODULE"
+[ "$(cat $D/$P/stage)" = loaded ] || fail "stage changed without CAP_SYS_MODULE"
+echo "modes: stage 644, the rest 444, nothing world-writable"
+[ "$(stat -c %a $D/$P/stage)" = 644 ] || fail "stage mode $(stat -c %a $D/$P/stage)"
+for f in abort_cause functions tries stop_ns; do
+	[ "$(stat -c %a $D/$P/$f)" = 444 ] || fail "$f mode $(stat -c %a $D/$P/$f)"
+done
 show $P
 cat $D/$P/functions
 cat /proc/version
@@ -81,6 +89,8 @@ echo "rmmod while applied:"
 expect 1 rmmod ksplice_test_version
 expect 1 stage $P apply
 expect 1 stage $P bogus
+ksplice-probe without-cap-sys-module $D/$P/stage undo || fail "undone without CAP_SYS_MODULE"
+[ "$(cat $D/$P/stage)" = applied ] || fail "stage changed without CAP_SYS_MODULE"
 expect 0 stage $P undo
 cat /proc/version
 [ "$(cat /proc/version)" = "$before" ] || fail "undo did not restore"

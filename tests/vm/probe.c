@@ -6,12 +6,18 @@
  *	getdents64 into an unmapped buffer: the kernel must fault on the
  *	user write, fix it up through __ex_table and return EFAULT.
  *	Prints "EFAULT" and exits 0 when it did.
+ *
+ *   ksplice-probe without-cap-sys-module FILE TEXT
+ *	Drops CAP_SYS_MODULE (root keeps every other capability), then
+ *	writes TEXT to FILE. Prints "EPERM" and exits 0 when the write is
+ *	refused with EPERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,10 +46,48 @@ static int getdents_efault(const char *dir)
 	return 0;
 }
 
+static int without_cap_sys_module(const char *path, const char *text)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	unsigned int word = CAP_SYS_MODULE / 32, bit = 1u << (CAP_SYS_MODULE % 32);
+	int fd;
+
+	if (syscall(SYS_capget, &header, data)) {
+		perror("capget");
+		return 2;
+	}
+	data[word].effective &= ~bit;
+	data[word].permitted &= ~bit;
+	data[word].inheritable &= ~bit;
+	if (syscall(SYS_capset, &header, data)) {
+		perror("capset");
+		return 2;
+	}
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		perror(path);
+		return 2;
+	}
+	if (write(fd, text, strlen(text)) >= 0) {
+		printf("the write of %s to %s succeeded\n", text, path);
+		return 1;
+	}
+	if (errno != EPERM) {
+		printf("the write failed with %s, not EPERM\n", strerror(errno));
+		return 1;
+	}
+	printf("EPERM\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "getdents-efault"))
 		return getdents_efault(argv[2]);
-	fprintf(stderr, "usage: ksplice-probe getdents-efault DIR\n");
+	if (argc == 4 && !strcmp(argv[1], "without-cap-sys-module"))
+		return without_cap_sys_module(argv[2], argv[3]);
+	fprintf(stderr, "usage: ksplice-probe getdents-efault DIR\n"
+		"       ksplice-probe without-cap-sys-module FILE TEXT\n");
 	return 2;
 }
