@@ -503,8 +503,14 @@ int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
 	bool any = false;
 	int ret;
 
-	for (i = 0; i < patch->nr_funcs; i++)
-		any |= func_wanted(&patch->funcs[i], module);
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!func_wanted(&patch->funcs[i], module))
+			continue;
+		/* Applied while the module was already coming: done then. */
+		if (sites[i].live)
+			return 0;
+		any = true;
+	}
 	if (!any)
 		return 0;
 	ret = ksplice_apply_relocs(priv, module);
