@@ -39,9 +39,9 @@ $(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
 		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $(PLUGIN_SRC)
 
-$(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h
+$(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h kmod/include/ksplice_hook_kinds.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ikmod -o $@ $(PATCHGEN_SRC) -lelf
+	$(CC) $(CFLAGS) -Ikmod -Ikmod/include -o $@ $(PATCHGEN_SRC) -lelf
 
 # Static: the same binary runs from the busybox initramfs of the VM tests.
 $(KSPLICE): $(CLI_SRC) $(CLI_HDR)

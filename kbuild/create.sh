@@ -184,8 +184,10 @@ start=$(date +%s)
 # the command line reaches every sub-make unexpanded, so $@ is the object
 # being compiled. Flags for everything would rebuild kbuild's own
 # prepare-stage files (asm-offsets, scripts/mod) too.
-sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections)'
+# The fix may use the hooks and shadow variables of ksplice_hooks.h.
+sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections -I$(KSPLICE_HOOKS_INCLUDE))'
 if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
+	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
 	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die 1 "the fixed source does not build"
@@ -216,6 +218,10 @@ for o in "${objs[@]}"; do
 done
 [ $crc_changed -eq 0 ] || die 4 "refused: the fix changes the type of an exported symbol"
 
+# The core's Module.symvers: what a fix may call in it (shadow variables).
+bash "$home/kbuild/build-core.sh" "$kdir" "$work/core" 2>"$work/core.log" ||
+	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
+
 mkdir -p "$work/module"
 units=()
 for o in "${objs[@]}"; do
@@ -224,7 +230,8 @@ done
 say "comparing fingerprints"
 rc=0
 "$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
-	--symvers "$kdir/Module.symvers" --system-map "$kdir/System.map" \
+	--symvers "$kdir/Module.symvers" --symvers "$work/core/Module.symvers" \
+	--system-map "$kdir/System.map" \
 	${build_id:+--build-id "$build_id"} \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >&2 || rc=$?
 case $rc in
@@ -236,9 +243,8 @@ case $rc in
 esac
 
 say "building ksplice-$id.ko"
-bash "$home/kbuild/build-core.sh" "$kdir" "$work/core" 2>"$work/core.log" ||
-	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
-cp "$home/kmod/patch_template.c" "$home/kmod/ksplice_patch.h" "$work/module/"
+cp "$home/kmod/patch_template.c" "$home/kmod/ksplice_patch.h" \
+	"$home/kmod/include/ksplice_hook_kinds.h" "$work/module/"
 mv "$work/module/patch.o" "$work/module/ksplice_code.o"
 # modpost reads each object's .cmd file for the CRCs of what it exports
 # (CONFIG_MODVERSIONS); the patch code exports nothing.

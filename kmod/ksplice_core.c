@@ -314,6 +314,7 @@ static int write_jumps(void *arg)
 						KSPLICE_JUMP_SIZE);
 		sites[i].live = true;
 	}
+	ksplice_run_hooks(patch, KSPLICE_HOOK_APPLY_STOPPED);
 	return 0;
 }
 
@@ -340,6 +341,7 @@ static int restore_entries(void *arg)
 						KSPLICE_JUMP_SIZE);
 		sites[i].live = false;
 	}
+	ksplice_run_hooks(patch, KSPLICE_HOOK_UNDO_STOPPED);
 	return 0;
 }
 
@@ -487,7 +489,14 @@ static int do_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 	ret = ksplice_apply_relocs(priv, NULL);
 	if (ret)
 		return ret;
-	return apply_stopped(priv, caller_sp);
+	/* The hooks are new code: they run once its relocations are in. */
+	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_APPLY);
+	if (ret)
+		return ret;
+	ret = apply_stopped(priv, caller_sp);
+	if (ret)	/* let the fix undo what its pre_apply hook did */
+		ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_UNDO);
+	return ret;
 }
 
 /*
@@ -575,6 +584,7 @@ int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 	priv->seq = ++ksplice_apply_seq;
 	/* Modules that come later are patched in this order too. */
 	list_move_tail(&priv->list, &ksplice_patches);
+	ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_APPLY);
 out:
 	mutex_unlock(&ksplice_mutex);
 	return ret;
@@ -617,6 +627,9 @@ int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 	ret = check_nothing_above(priv);
 	if (ret)
 		goto out;
+	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_UNDO);
+	if (ret)
+		goto out;
 	/* No stack may point anywhere into the replacement code. */
 	ksplice_arch_module_text(priv->patch->owner, &range.start,
 				 &range.end);
@@ -624,6 +637,7 @@ int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 	if (ret)
 		goto out;
 	priv->stage = KSPLICE_REVERSED;
+	ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_UNDO);
 	module_put(priv->patch->owner);
 out:
 	mutex_unlock(&ksplice_mutex);
@@ -684,6 +698,9 @@ static int check_patch(const struct ksplice_patch *patch)
 		if (ret)
 			return ret;
 	}
+	ret = ksplice_check_hooks(patch);
+	if (ret)
+		return ret;
 	return ksplice_check_relocs(patch);
 }
 
@@ -803,6 +820,7 @@ static void __exit ksplice_exit(void)
 	WARN_ON(!list_empty(&ksplice_patches));
 	ksplice_module_exit();
 	ksplice_sysfs_exit();
+	ksplice_shadow_exit();
 }
 
 module_init(ksplice_init);

@@ -115,6 +115,14 @@ void ksplice_module_exit(void);
 bool ksplice_module_present(const char *module);
 unsigned long ksplice_module_symbol(const char *module, const char *name);
 
+/* ksplice_hooks.c */
+int ksplice_check_hooks(const struct ksplice_patch *patch);
+int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind);
+void ksplice_run_hooks(const struct ksplice_patch *patch, unsigned int kind);
+
+/* ksplice_shadow.c */
+void ksplice_shadow_exit(void);
+
 /* ksplice_reloc.c */
 int ksplice_check_relocs(const struct ksplice_patch *patch);
 int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module);

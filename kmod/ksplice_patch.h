@@ -12,6 +12,8 @@
 #ifndef KSPLICE_PATCH_H
 #define KSPLICE_PATCH_H
 
+#include "ksplice_hook_kinds.h"
+
 #define KSPLICE_ABI_VERSION 2
 
 enum ksplice_reloc_type {
@@ -59,6 +61,12 @@ struct ksplice_func {
 	unsigned char saved[5];	/* old entry bytes, restored on undo */
 };
 
+/* Code of the fix run around apply and undo (include/ksplice_hooks.h). */
+struct ksplice_hook {
+	unsigned int kind;	/* enum ksplice_hook_kind */
+	void *fn;		/* inside this patch module */
+};
+
 struct ksplice_patch {
 	unsigned int abi_version;	/* KSPLICE_ABI_VERSION */
 	const char *id;
@@ -69,6 +77,8 @@ struct ksplice_patch {
 	unsigned int nr_funcs;
 	const struct ksplice_reloc *relocs;
 	unsigned int nr_relocs;
+	const struct ksplice_hook *hooks;
+	unsigned int nr_hooks;
 
 	void *core_private;		/* owned by the core */
 };

@@ -306,7 +306,7 @@ static const struct symbol *reusable_function(const struct unit *unit, const str
  * a section symbol, the one at the offset), and the addend relative to
  * it; NULL for an anonymous place (string literals, constant pools).
  */
-static struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long *delta)
+struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long *delta)
 {
 	struct symbol *target = NULL;
 	long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
@@ -495,7 +495,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 int extract_unit(struct patch *patch, struct unit *unit)
 {
 	size_t before = patch->nr_funcs;
-	bool added = true;
+	bool added = true, hooks;
 
 	if (compare_unit_builds(unit) || compare_unit_types(unit) || compare_unit_data(unit))
 		return -1;
@@ -517,7 +517,9 @@ int extract_unit(struct patch *patch, struct unit *unit)
 		if (add_function(patch, unit, pre->name, post, reads))
 			return -1;
 	}
-	if (patch->nr_funcs == before)
+	if (carry_hooks(patch, unit, &hooks))
+		return -1;
+	if (patch->nr_funcs == before && !hooks)
 		return 0;
 	/* Carried entries can pull in more code, which can carry entries. */
 	while (added)

@@ -57,18 +57,21 @@ static size_t count_lines(const char *path)
 	return n;
 }
 
-int kernel_symbols_load(const char *symvers, const char *system_map)
+int kernel_symbols_load(char *const *symvers, size_t nr_symvers, const char *system_map)
 {
 	char line[1024], name[512], type[8];
 	unsigned long long addr;
+	size_t lines = count_lines(system_map);
 	FILE *f;
 
-	table_size = 2 * (count_lines(symvers) + count_lines(system_map)) + 1024;
+	for (size_t i = 0; i < nr_symvers; i++)
+		lines += count_lines(symvers[i]);
+	table_size = 2 * lines + 1024;
 	table = xcalloc(table_size, sizeof(*table));
-	if (symvers) {
-		f = fopen(symvers, "r");
+	for (size_t i = 0; i < nr_symvers; i++) {
+		f = fopen(symvers[i], "r");
 		if (!f)
-			return error("%s: %m", symvers);
+			return error("%s: %m", symvers[i]);
 		/* crc <tab> symbol <tab> module <tab> export type <tab> namespace */
 		while (fgets(line, sizeof(line), f))
 			if (sscanf(line, "%*s %511s", name) == 1)

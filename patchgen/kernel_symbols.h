@@ -9,8 +9,10 @@
 #define PATCHGEN_KERNEL_SYMBOLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-int kernel_symbols_load(const char *symvers, const char *system_map);
+/* Every SYMVERS file (Module.symvers: vmlinux, the core) and System.map. */
+int kernel_symbols_load(char *const *symvers, size_t nr_symvers, const char *system_map);
 bool kernel_symbol_exported(const char *name);
 /* How many vmlinux symbols have this name; -1 when no System.map was given. */
 int kernel_symbol_count(const char *name);

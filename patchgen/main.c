@@ -4,7 +4,7 @@
  * rebuilt, write the patch object and its metadata.
  *
  *   ksplice-patchgen --id ID --release REL --out DIR
- *       [--symvers Module.symvers] [--system-map System.map]
+ *       [--symvers Module.symvers ...] [--system-map System.map]
  *       [--module UNIT=MODULE.ko ...] [--build-id HEX]
  *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
  *
@@ -82,9 +82,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *id = NULL, *release = NULL, *out = NULL, *build_id = NULL;
-	const char *symvers = NULL, *system_map = NULL;
-	char **modules = NULL;
-	size_t nr_modules = 0;
+	const char *system_map = NULL;
+	char **modules = NULL, **symvers = NULL;
+	size_t nr_modules = 0, nr_symvers = 0;
 	struct patch patch = { 0 };
 	struct unit *units;
 	size_t nr_units;
@@ -103,7 +103,8 @@ int main(int argc, char **argv)
 			out = optarg;
 			break;
 		case 's':
-			symvers = optarg;
+			symvers = xrealloc(symvers, (nr_symvers + 1) * sizeof(*symvers));
+			symvers[nr_symvers++] = optarg;
 			break;
 		case 'm':
 			system_map = optarg;
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
-	if (kernel_symbols_load(symvers, system_map))
+	if (kernel_symbols_load(symvers, nr_symvers, system_map))
 		return EXIT_BAD_INPUT;
 
 	nr_units = (argc - optind) / 3;

@@ -81,6 +81,14 @@ struct unit {
 	struct fingerprint_table pre_fp, post_fp;
 };
 
+/* A hook of the fix: its kind and where its function went. */
+struct hook_out {
+	unsigned int kind;	/* enum ksplice_hook_kind */
+	int section;
+	unsigned long offset;
+	const char *name;
+};
+
 struct patch {
 	struct out_section *secs;
 	size_t nr_secs;
@@ -90,6 +98,8 @@ struct patch {
 	size_t nr_krelocs;
 	struct func_out *funcs;
 	size_t nr_funcs;
+	struct hook_out *hooks;
+	size_t nr_hooks;
 	/* Set while linking an entry the module loader reads: what it is. */
 	const char *loader_reads;
 };
@@ -115,6 +125,10 @@ int unit_symbol_count(const struct unit *unit, const char *name);
 /* extract.c: pick changed functions of one unit and copy what they need. */
 int extract_unit(struct patch *patch, struct unit *unit);
 
+/* hooks.c */
+int carry_hooks(struct patch *patch, struct unit *unit, bool *added);
+const char *hook_kind_name(unsigned long kind);
+
 /* special.c */
 int special_carry(struct patch *patch, struct unit *unit, bool *added);
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
@@ -124,6 +138,7 @@ const char *special_runtime_site(const struct object *obj, const struct section 
 				 unsigned long start, unsigned long len);
 
 /* extract.c: give one reference from copied code its final form. */
+struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long *delta);
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		   unsigned long out_offset, const struct reloc *r);
 int copy_section(struct patch *patch, struct unit *unit, struct section *sec);

@@ -106,6 +106,13 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 	/* An empty initializer list is not C11; keep one unused slot. */
 	if (!patch->nr_krelocs)
 		fprintf(f, "\t{ 0 },\n");
+	fprintf(f, "};\n\nstatic const struct ksplice_hook hooks[] = {\n");
+	for (size_t i = 0; i < patch->nr_hooks; i++)
+		fprintf(f, "\t{ .kind = %u, .fn = __ksplice_sec_%d + %lu },\t/* %s: %s */\n",
+			patch->hooks[i].kind, patch->hooks[i].section, patch->hooks[i].offset,
+			patch->hooks[i].name, hook_kind_name(patch->hooks[i].kind));
+	if (!patch->nr_hooks)
+		fprintf(f, "\t{ 0 },\n");
 	fprintf(f, "};\n\nstruct ksplice_patch ksplice_patch_data = {\n"
 		"\t.abi_version = KSPLICE_ABI_VERSION,\n\t.id = ");
 	put_string(f, id);
@@ -116,7 +123,8 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 		put_string(f, build_id);
 	}
 	fprintf(f, ",\n\t.funcs = funcs,\n\t.nr_funcs = ARRAY_SIZE(funcs),\n"
-		"\t.relocs = relocs,\n\t.nr_relocs = %zu,\n};\n", patch->nr_krelocs);
+		"\t.relocs = relocs,\n\t.nr_relocs = %zu,\n"
+		"\t.hooks = hooks,\n\t.nr_hooks = %zu,\n};\n", patch->nr_krelocs, patch->nr_hooks);
 	if (fclose(f))
 		return error("%s: %m", path);
 	return 0;

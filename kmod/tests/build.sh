@@ -18,7 +18,7 @@ rsync -a --delete --exclude tests --exclude patch_template.c \
 make -s -C "$kdir" M="$out/core" modules
 
 rsync -a --delete --exclude '*.sh' "$here/" "$out/tests/"
-cp "$kmod/ksplice_patch.h" "$out/tests/"
+cp "$kmod/ksplice_patch.h" "$kmod/include/ksplice_hook_kinds.h" "$out/tests/"
 for name in version nanosleep bad; do
 	cp "$kmod/patch_template.c" "$out/tests/tmpl_$name.c"
 done

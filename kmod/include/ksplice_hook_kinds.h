@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kinds of fix hooks (ksplice_hooks.h), as numbers the fix's objects,
+ * patchgen and the core agree on.  No includes: patchgen reads it too.
+ */
+#ifndef KSPLICE_HOOK_KINDS_H
+#define KSPLICE_HOOK_KINDS_H
+
+enum ksplice_hook_kind {
+	KSPLICE_HOOK_PRE_APPLY = 1,	/* int (*)(void): nonzero refuses */
+	KSPLICE_HOOK_APPLY_STOPPED,	/* void (*)(void), machine stopped */
+	KSPLICE_HOOK_POST_APPLY,	/* void (*)(void) */
+	KSPLICE_HOOK_PRE_UNDO,		/* int (*)(void): nonzero refuses */
+	KSPLICE_HOOK_UNDO_STOPPED,	/* void (*)(void), machine stopped */
+	KSPLICE_HOOK_POST_UNDO,		/* void (*)(void) */
+	KSPLICE_HOOK_KINDS		/* one past the last */
+};
+
+#endif /* KSPLICE_HOOK_KINDS_H */

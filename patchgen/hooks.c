@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fix's hooks (kmod/include/ksplice_hooks.h): each entry of a post
+ * object's .ksplice.hooks section is a kind and a function.  The function
+ * is copied into the patch; the core gets the kind and where it went.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ksplice_hook_kinds.h"
+#include "patch.h"
+
+#define HOOK_ENTRY_SIZE 16	/* unsigned long kind; a function pointer */
+
+static const struct reloc *reloc_at(const struct section *sec, unsigned long offset)
+{
+	for (size_t i = 0; i < sec->nr_relocs; i++)
+		if (sec->relocs[i].offset == offset)
+			return &sec->relocs[i];
+	return NULL;
+}
+
+int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
+{
+	struct section *sec = object_section(&unit->post, ".ksplice.hooks");
+
+	*added = false;
+	if (!sec)
+		return 0;
+	if (!sec->bytes || sec->sh.sh_size % HOOK_ENTRY_SIZE)
+		return error("%s: .ksplice.hooks is not a table of hooks", unit->name);
+	for (unsigned long e = 0; e < sec->sh.sh_size; e += HOOK_ENTRY_SIZE) {
+		const struct reloc *r = reloc_at(sec, e + 8);
+		struct symbol *fn;
+		unsigned long kind;
+		long delta;
+
+		memcpy(&kind, sec->bytes + e, sizeof(kind));
+		fn = r ? reloc_target(unit, r, &delta) : NULL;
+		if (!kind || kind >= KSPLICE_HOOK_KINDS || !fn || fn->type != STT_FUNC ||
+		    !fn->sec || !section_is_text(fn->sec))
+			return error("%s: hook %lu of .ksplice.hooks is not a kind and a function "
+				     "of this object", unit->name, e / HOOK_ENTRY_SIZE);
+		if (copy_section(patch, unit, fn->sec))
+			return -1;
+		patch->hooks = xrealloc(patch->hooks, (patch->nr_hooks + 1) * sizeof(*patch->hooks));
+		patch->hooks[patch->nr_hooks++] = (struct hook_out){
+			.kind = (unsigned int)kind,
+			.section = fn->sec->out,
+			.offset = fn->sym.st_value + delta,
+			.name = fn->name,
+		};
+		printf("hook %s (%s): %s\n", fn->name, unit->name, hook_kind_name(kind));
+		*added = true;
+	}
+	return 0;
+}
+
+const char *hook_kind_name(unsigned long kind)
+{
+	static const char *const names[KSPLICE_HOOK_KINDS] = {
+		[KSPLICE_HOOK_PRE_APPLY] = "pre_apply",
+		[KSPLICE_HOOK_APPLY_STOPPED] = "apply_stopped",
+		[KSPLICE_HOOK_POST_APPLY] = "post_apply",
+		[KSPLICE_HOOK_PRE_UNDO] = "pre_undo",
+		[KSPLICE_HOOK_UNDO_STOPPED] = "undo_stopped",
+		[KSPLICE_HOOK_POST_UNDO] = "post_undo",
+	};
+
+	return kind < KSPLICE_HOOK_KINDS && names[kind] ? names[kind] : "unknown";
+}
