@@ -434,6 +434,7 @@ static int run_stopped(struct ksplice_priv *priv,
 		ret = stop->write_ret;
 	} else {
 		priv->stop_ns = stop->stop_ns;
+		priv->stop_call_ns = stop->call_ns;
 	}
 	kfree(stop);
 	return ret;

@@ -62,6 +62,7 @@ struct ksplice_priv {
 	u64 seq;			/* when it was last applied: stacking order */
 	unsigned int tries;		/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
+	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
 	struct completion *released;	/* completed when kobj is released */
 };
@@ -150,6 +151,7 @@ struct ksplice_stop {
 	char busy_comm[TASK_COMM_LEN];
 	int write_ret;
 	u64 stop_ns;
+	u64 call_ns;			/* the whole stop_machine() call */
 
 	/* Rendezvous of the CPUs, private to ksplice_stack.c. */
 	atomic_t arrived;
@@ -159,6 +161,7 @@ struct ksplice_stop {
 };
 
 int ksplice_stop_once(struct ksplice_stop *stop);
+int ksplice_empty_stop(u64 *call_ns);
 
 /* arch/<arch>/ksplice_arch.c: everything arch- or version-specific. */
 typedef int (*ksplice_symbol_fn)(void *data, const char *name,

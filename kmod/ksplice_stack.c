@@ -165,6 +165,7 @@ static void reset_results(struct ksplice_stop *stop)
 	stop->busy_comm[0] = '\0';
 	stop->write_ret = 0;
 	stop->stop_ns = 0;
+	stop->call_ns = 0;
 	atomic_set(&stop->arrived, 0);
 	stop->done = 0;
 }
@@ -177,6 +178,7 @@ static void reset_results(struct ksplice_stop *stop)
  */
 int ksplice_stop_once(struct ksplice_stop *stop)
 {
+	u64 start;
 	int ret;
 
 	stop->stoppers = kcalloc(nr_cpu_ids, sizeof(*stop->stoppers),
@@ -188,12 +190,40 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 	cpus_read_lock();
 	mutex_lock(ksplice_kernel.text_mutex);
 	stop->nr_cpus = num_online_cpus();
+	start = ktime_get_ns();
 	ret = ksplice_kernel.stop_machine_cpuslocked(ksplice_stop_cb, stop,
 						     cpu_online_mask);
+	stop->call_ns = ktime_get_ns() - start;
 	mutex_unlock(ksplice_kernel.text_mutex);
 	cpus_read_unlock();
 
 	kfree(stop->stoppers);
 	stop->stoppers = NULL;
+	return ret;
+}
+
+static int empty_cb(void *data)
+{
+	return 0;
+}
+
+/*
+ * The cost of stopping the machine at all: one stop_machine() call with
+ * an empty callback, under the same locks as ksplice_stop_once(), for
+ * bench/ to set the core's own stopped windows against.
+ */
+int ksplice_empty_stop(u64 *call_ns)
+{
+	u64 start;
+	int ret;
+
+	cpus_read_lock();
+	mutex_lock(ksplice_kernel.text_mutex);
+	start = ktime_get_ns();
+	ret = ksplice_kernel.stop_machine_cpuslocked(empty_cb, NULL,
+						     cpu_online_mask);
+	*call_ns = ktime_get_ns() - start;
+	mutex_unlock(ksplice_kernel.text_mutex);
+	cpus_read_unlock();
 	return ret;
 }

@@ -7,6 +7,11 @@
  *   functions    ro  <name> <object> <old_addr> <new_addr> per function
  *   tries        ro  stop_machine attempts of the last apply/undo
  *   stop_ns      ro  length of the last successful stopped window
+ *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
+ *
+ * /sys/kernel/ksplice/empty_stop_ns (0400): reading it stops the machine
+ * once with an empty callback and gives the call's length, the floor for
+ * stop_call_ns (bench/stop-time.sh).
  *
  * Every read takes ksplice_mutex, so it sees a finished apply or undo.
  */
@@ -123,11 +128,24 @@ static ssize_t stop_ns_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret;
 }
 
+static ssize_t stop_call_ns_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%llu\n", priv->stop_call_ns);
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+
 static struct kobj_attribute stage_attr = __ATTR_RW(stage);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
+static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
 
 static struct attribute *ksplice_patch_attrs[] = {
 	&stage_attr.attr,
@@ -135,6 +153,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&functions_attr.attr,
 	&tries_attr.attr,
 	&stop_ns_attr.attr,
+	&stop_call_ns_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice_patch);
@@ -190,10 +209,36 @@ void ksplice_sysfs_put(struct ksplice_priv *priv)
 	wait_for_completion(&released);
 }
 
+/* Stopping the machine on a read: root with CAP_SYS_MODULE only. */
+static ssize_t empty_stop_ns_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	u64 call_ns;
+	int ret;
+
+	if (!capable(CAP_SYS_MODULE))
+		return -EPERM;
+	mutex_lock(&ksplice_mutex);
+	ret = ksplice_empty_stop(&call_ns);
+	mutex_unlock(&ksplice_mutex);
+	return ret ? ret : sysfs_emit(buf, "%llu\n", call_ns);
+}
+
+static struct kobj_attribute empty_stop_ns_attr = __ATTR(empty_stop_ns, 0400,
+							 empty_stop_ns_show,
+							 NULL);
+
 int ksplice_sysfs_init(void)
 {
+	int ret;
+
 	ksplice_root = kobject_create_and_add("ksplice", kernel_kobj);
-	return ksplice_root ? 0 : -ENOMEM;
+	if (!ksplice_root)
+		return -ENOMEM;
+	ret = sysfs_create_file(ksplice_root, &empty_stop_ns_attr.attr);
+	if (ret)
+		kobject_put(ksplice_root);
+	return ret;
 }
 
 void ksplice_sysfs_exit(void)

@@ -345,7 +345,9 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 				return link_kernel(patch, unit, out_sec, out_offset, r,
 						   running->name, running,
 						   running->bind != STB_LOCAL, delta);
-		} else if (section_is_alloc(sec) && !fresh_static(target)) {
+		} else if (section_is_alloc(sec) && target->type == STT_OBJECT &&
+			   !fresh_static(target)) {
+			/* Objects only: a label (.LC1, a string) is anonymous data. */
 			const struct symbol *pre = pre_data_symbol(unit, target);
 
 			if (pre && !section_is_writable(sec) && !same_data(unit, pre, target))
