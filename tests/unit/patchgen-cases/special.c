@@ -3,8 +3,10 @@
  * jump labels (asm goto + __jump_table) on an exported key and on one
  * that only the running kernel knows; a function with a cold part; one
  * that GCC splits into a header, inlined into its callers, and a .part.
- * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART change
- * one function each.
+ * A WARN-like __bug_table entry names its file through a label (.LCn),
+ * which both builds have under the same name.
+ * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
+ * -DFIX_WARN change one function each.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -115,4 +117,24 @@ int find_a(struct item *head)
 int find_b(struct item *head)
 {
 	return lookup(head, 2) + 2;
+}
+
+#define WARN_HERE()							\
+	asm volatile("1: ud2\n"						\
+		     ".pushsection __bug_table, \"aw\"\n"			\
+		     "2: .long 1b - .\n"					\
+		     ".long %c0 - .\n"						\
+		     ".word %c1, 0\n"						\
+		     ".org 2b + 12\n"						\
+		     ".popsection" : : "i" ("special.c"), "i" (__LINE__))
+
+int warns(int x)
+{
+	if (x > 100)
+		WARN_HERE();
+#ifdef FIX_WARN
+	return x * 5;
+#else
+	return x * 4;
+#endif
 }
