@@ -134,6 +134,12 @@ struct ksplice_range {
 	unsigned long end;		/* exclusive */
 };
 
+struct ksplice_sorted_range {
+	unsigned long start, end;
+	unsigned long max_end;		/* of this range and every one before */
+	unsigned int index;		/* into ksplice_stop.ranges */
+};
+
 struct ksplice_stop {
 	/* Set by the caller. */
 	const struct ksplice_range *ranges;
@@ -152,6 +158,10 @@ struct ksplice_stop {
 	int write_ret;
 	u64 stop_ns;
 	u64 call_ns;			/* the whole stop_machine() call */
+
+	/* The non-empty ranges by start, private to ksplice_stack.c. */
+	struct ksplice_sorted_range *sorted;
+	unsigned int nr_sorted;
 
 	/* Rendezvous of the CPUs, private to ksplice_stack.c. */
 	atomic_t arrived;

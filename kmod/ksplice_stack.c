@@ -24,18 +24,68 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
-static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
+/*
+ * Every stack word is looked up, so the ranges are sorted by start before
+ * the machine stops: most words are rejected by the bounds, the others by
+ * a binary search, whatever the number of functions.
+ */
+static int compare_starts(const void *a, const void *b)
 {
-	unsigned int i;
+	const struct ksplice_sorted_range *x = a, *y = b;
 
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int sort_ranges(struct ksplice_stop *stop)
+{
+	struct ksplice_sorted_range *s;
+	unsigned int i, n = 0;
+
+	s = kcalloc(stop->nr_ranges ?: 1, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
 	for (i = 0; i < stop->nr_ranges; i++) {
 		const struct ksplice_range *r = &stop->ranges[i];
 
-		if (word - r->start < r->end - r->start) {
-			stop->busy_range = i;
+		if (r->end <= r->start)
+			continue;
+		s[n].start = r->start;
+		s[n].end = r->end;
+		s[n].index = i;
+		n++;
+	}
+	sort(s, n, sizeof(*s), compare_starts, NULL);
+	for (i = 0; i < n; i++)
+		s[i].max_end = i && s[i - 1].max_end > s[i].end ?
+			       s[i - 1].max_end : s[i].end;
+	stop->sorted = s;
+	stop->nr_sorted = n;
+	return 0;
+}
+
+static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
+{
+	const struct ksplice_sorted_range *s = stop->sorted;
+	unsigned int lo = 0, hi = stop->nr_sorted, mid, i;
+
+	if (!hi || word < s[0].start || word >= s[hi - 1].max_end)
+		return false;
+	/* The last range that starts at or below word... */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (s[mid].start <= word)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* ...and back while an earlier one may still reach past it. */
+	for (i = lo + 1; i-- > 0 && s[i].max_end > word;) {
+		if (word - s[i].start < s[i].end - s[i].start) {
+			stop->busy_range = s[i].index;
 			stop->busy_addr = word;
 			return true;
 		}
@@ -185,6 +235,10 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 				 GFP_KERNEL);
 	if (!stop->stoppers)
 		return -ENOMEM;
+	if (sort_ranges(stop)) {
+		kfree(stop->stoppers);
+		return -ENOMEM;
+	}
 	reset_results(stop);
 
 	cpus_read_lock();
@@ -199,6 +253,8 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 
 	kfree(stop->stoppers);
 	stop->stoppers = NULL;
+	kfree(stop->sorted);
+	stop->sorted = NULL;
 	return ret;
 }
 
