@@ -5,8 +5,10 @@
  * that GCC splits into a header, inlined into its callers, and a .part.
  * A WARN-like __bug_table entry names its file through a label (.LCn),
  * which both builds have under the same name.
+ * Sites that objtool and paravirt record (static calls, retpolines,
+ * returns, paravirt calls) need nothing in the patch.
  * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
- * -DFIX_WARN change one function each.
+ * -DFIX_WARN, -DFIX_SITES change one function each.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -136,5 +138,23 @@ int warns(int x)
 	return x * 5;
 #else
 	return x * 4;
+#endif
+}
+
+#define SITE(table, entry)						\
+	".pushsection " table ", \"a\"\n" entry "\n.popsection\n"
+
+int with_sites(int x)
+{
+	x = printk("with_sites %d\n", x);
+	asm volatile("1: .byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+		     SITE(".static_call_sites", ".long 1b - ., 0")
+		     SITE(".retpoline_sites", ".long 1b - .")
+		     SITE(".return_sites", ".long 1b - .")
+		     SITE(".parainstructions", ".balign 8\n.quad 1b\n.byte 0, 5\n.balign 8"));
+#ifdef FIX_SITES
+	return x + 9;
+#else
+	return x + 8;
 #endif
 }
