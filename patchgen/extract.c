@@ -291,6 +291,8 @@ static const struct symbol *reusable_function(const struct unit *unit, const str
 {
 	const struct fingerprint *post = fingerprint_find(&unit->post_fp, sym->name);
 	const struct fingerprint *pre;
+	const struct symbol *running;
+	struct anchor anchor;
 	bool ambiguous;
 
 	if (!post)
@@ -298,7 +300,12 @@ static const struct symbol *reusable_function(const struct unit *unit, const str
 	pre = pre_function_of(unit, post, &ambiguous);
 	if (!pre || !same_code(pre, post))
 		return NULL;
-	return object_func(&unit->pre, pre->name);
+	running = object_func(&unit->pre, pre->name);
+	/* A static that several objects define, with nothing to find it by: copy it. */
+	if (running && running->bind == STB_LOCAL && unit_symbol_count(unit, running->name) > 1 &&
+	    !find_anchor(unit, running, &anchor))
+		return NULL;
+	return running;
 }
 
 /*
