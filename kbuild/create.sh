@@ -52,7 +52,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 release=$(cat "$kdir/include/config/kernel.release")
 # The booted build, not just its release: the core refuses any other.
-build_id=$(readelf -n "$kdir/vmlinux" 2>/dev/null | sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p' | head -1)
+build_id=$({ readelf -n "$kdir/vmlinux" 2>/dev/null || true; } |
+	sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p' | head -1)
 
 # The files the fix touches, as paths inside the tree (-p1).
 mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
