@@ -5,15 +5,6 @@
  */
 #include "ksplice_internal.h"
 
-static const char *const hook_names[KSPLICE_HOOK_KINDS] = {
-	[KSPLICE_HOOK_PRE_APPLY] = "pre_apply",
-	[KSPLICE_HOOK_APPLY_STOPPED] = "apply_stopped",
-	[KSPLICE_HOOK_POST_APPLY] = "post_apply",
-	[KSPLICE_HOOK_PRE_UNDO] = "pre_undo",
-	[KSPLICE_HOOK_UNDO_STOPPED] = "undo_stopped",
-	[KSPLICE_HOOK_POST_UNDO] = "post_undo",
-};
-
 int ksplice_check_hooks(const struct ksplice_patch *patch)
 {
 	unsigned long start, end, fn;
@@ -28,7 +19,7 @@ int ksplice_check_hooks(const struct ksplice_patch *patch)
 		const struct ksplice_hook *hook = &patch->hooks[i];
 
 		fn = (unsigned long)hook->fn;
-		if (!hook->kind || hook->kind >= KSPLICE_HOOK_KINDS ||
+		if (!ksplice_hook_kind_name(hook->kind) ||
 		    fn < start || fn >= end) {
 			pr_err("%s: hook %u: bad kind %u or code outside the module\n",
 			       patch->id, i, hook->kind);
@@ -56,7 +47,7 @@ int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind)
 		ret = check();
 		if (ret) {
 			ksplice_set_cause(priv, "hook: %s %ps refused (%d)",
-					  hook_names[kind], check, ret);
+					  ksplice_hook_kind_name(kind), check, ret);
 			return ret < 0 ? ret : -EINVAL;
 		}
 	}

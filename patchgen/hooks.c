@@ -37,7 +37,7 @@ int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 
 		memcpy(&kind, sec->bytes + e, sizeof(kind));
 		fn = r ? reloc_target(unit, r, &delta) : NULL;
-		if (!kind || kind >= KSPLICE_HOOK_KINDS || !fn || fn->type != STT_FUNC ||
+		if (!ksplice_hook_kind_name(kind) || !fn || fn->type != STT_FUNC ||
 		    !fn->sec || !section_is_text(fn->sec))
 			return error("%s: hook %lu of .ksplice.hooks is not a kind and a function "
 				     "of this object", unit->name, e / HOOK_ENTRY_SIZE);
@@ -50,22 +50,8 @@ int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 			.offset = fn->sym.st_value + delta,
 			.name = fn->name,
 		};
-		printf("hook %s (%s): %s\n", fn->name, unit->name, hook_kind_name(kind));
+		printf("hook %s (%s): %s\n", fn->name, unit->name, ksplice_hook_kind_name(kind));
 		*added = true;
 	}
 	return 0;
-}
-
-const char *hook_kind_name(unsigned long kind)
-{
-	static const char *const names[KSPLICE_HOOK_KINDS] = {
-		[KSPLICE_HOOK_PRE_APPLY] = "pre_apply",
-		[KSPLICE_HOOK_APPLY_STOPPED] = "apply_stopped",
-		[KSPLICE_HOOK_POST_APPLY] = "post_apply",
-		[KSPLICE_HOOK_PRE_UNDO] = "pre_undo",
-		[KSPLICE_HOOK_UNDO_STOPPED] = "undo_stopped",
-		[KSPLICE_HOOK_POST_UNDO] = "post_undo",
-	};
-
-	return kind < KSPLICE_HOOK_KINDS && names[kind] ? names[kind] : "unknown";
 }

@@ -127,7 +127,6 @@ int extract_unit(struct patch *patch, struct unit *unit);
 
 /* hooks.c */
 int carry_hooks(struct patch *patch, struct unit *unit, bool *added);
-const char *hook_kind_name(unsigned long kind);
 
 /* special.c */
 int special_carry(struct patch *patch, struct unit *unit, bool *added);

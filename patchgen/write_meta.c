@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksplice_hook_kinds.h"
 #include "patch.h"
 
 static void put_string(FILE *f, const char *s)
@@ -110,7 +111,7 @@ int write_meta(const struct patch *patch, const char *path, const char *id,
 	for (size_t i = 0; i < patch->nr_hooks; i++)
 		fprintf(f, "\t{ .kind = %u, .fn = __ksplice_sec_%d + %lu },\t/* %s: %s */\n",
 			patch->hooks[i].kind, patch->hooks[i].section, patch->hooks[i].offset,
-			patch->hooks[i].name, hook_kind_name(patch->hooks[i].kind));
+			patch->hooks[i].name, ksplice_hook_kind_name(patch->hooks[i].kind));
 	if (!patch->nr_hooks)
 		fprintf(f, "\t{ 0 },\n");
 	fprintf(f, "};\n\nstruct ksplice_patch ksplice_patch_data = {\n"

@@ -13,7 +13,26 @@ enum ksplice_hook_kind {
 	KSPLICE_HOOK_PRE_UNDO,		/* int (*)(void): nonzero refuses */
 	KSPLICE_HOOK_UNDO_STOPPED,	/* void (*)(void), machine stopped */
 	KSPLICE_HOOK_POST_UNDO,		/* void (*)(void) */
-	KSPLICE_HOOK_KINDS		/* one past the last */
 };
+
+/* The kind's name in messages, NULL for no kind. */
+static inline const char *ksplice_hook_kind_name(unsigned long kind)
+{
+	switch (kind) {
+	case KSPLICE_HOOK_PRE_APPLY:
+		return "pre_apply";
+	case KSPLICE_HOOK_APPLY_STOPPED:
+		return "apply_stopped";
+	case KSPLICE_HOOK_POST_APPLY:
+		return "post_apply";
+	case KSPLICE_HOOK_PRE_UNDO:
+		return "pre_undo";
+	case KSPLICE_HOOK_UNDO_STOPPED:
+		return "undo_stopped";
+	case KSPLICE_HOOK_POST_UNDO:
+		return "post_undo";
+	}
+	return NULL;
+}
 
 #endif /* KSPLICE_HOOK_KINDS_H */
