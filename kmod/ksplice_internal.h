@@ -60,7 +60,7 @@ struct ksplice_priv {
 	struct ksplice_site *sites;	/* patch->nr_funcs entries */
 	enum ksplice_stage stage;
 	u64 seq;			/* when it was last applied: stacking order */
-	unsigned int tries;		/* stop_machine calls of the last attempt */
+	u64 tries;			/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */

@@ -104,40 +104,33 @@ static ssize_t functions_show(struct kobject *kobj,
 	return len;
 }
 
-static ssize_t tries_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
+/* One number of a patch, as the last finished apply or undo left it. */
+static ssize_t show_number(char *buf, const u64 *value)
 {
-	struct ksplice_priv *priv = to_priv(kobj);
 	ssize_t ret;
 
 	mutex_lock(&ksplice_mutex);
-	ret = sysfs_emit(buf, "%u\n", priv->tries);
+	ret = sysfs_emit(buf, "%llu\n", *value);
 	mutex_unlock(&ksplice_mutex);
 	return ret;
+}
+
+static ssize_t tries_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return show_number(buf, &to_priv(kobj)->tries);
 }
 
 static ssize_t stop_ns_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	struct ksplice_priv *priv = to_priv(kobj);
-	ssize_t ret;
-
-	mutex_lock(&ksplice_mutex);
-	ret = sysfs_emit(buf, "%llu\n", priv->stop_ns);
-	mutex_unlock(&ksplice_mutex);
-	return ret;
+	return show_number(buf, &to_priv(kobj)->stop_ns);
 }
 
 static ssize_t stop_call_ns_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
-	struct ksplice_priv *priv = to_priv(kobj);
-	ssize_t ret;
-
-	mutex_lock(&ksplice_mutex);
-	ret = sysfs_emit(buf, "%llu\n", priv->stop_call_ns);
-	mutex_unlock(&ksplice_mutex);
-	return ret;
+	return show_number(buf, &to_priv(kobj)->stop_call_ns);
 }
 
 static struct kobj_attribute stage_attr = __ATTR_RW(stage);
