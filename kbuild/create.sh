@@ -21,6 +21,8 @@ jobs=$(nproc)
 keep=0
 
 say() { echo "ksplice create: $*" >&2; }
+# kbuild's record beside an object: kbuild_file dir/x.o cmd -> dir/.x.o.cmd
+kbuild_file() { echo "$(dirname "$1")/.$(basename "$1").$2"; }
 die() { local code=$1; shift; say "$*"; exit "$code"; }
 usage() { die 2 "usage: ksplice create --patch FILE --kdir KDIR [-o OUTDIR] [--id ID] [-j N]"; }
 
@@ -86,7 +88,7 @@ restore() {
 	# A compile that fails or is interrupted leaves gcc's dependency file,
 	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
 	for o in "${objs[@]}"; do
-		d="$(dirname "$o")/.$(basename "$o").d"
+		d=$(kbuild_file "$o" d)
 		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
 	done
 	for d in "$kdir"/.tmp_*; do
@@ -156,11 +158,11 @@ for f in "${files[@]}"; do
 	fi
 done
 for o in "${objs[@]}"; do
-	c="$(dirname "$o")/.$(basename "$o").cmd"
+	c=$(kbuild_file "$o" cmd)
 	mkdir -p "$work/pre/$(dirname "$o")"
 	cp -p "$kdir/$o" "$work/pre/$o"
 	cp -p "$kdir/$c" "$work/pre/$c"
-	d="$(dirname "$o")/.$(basename "$o").d"
+	d=$(kbuild_file "$o" d)
 	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
 done
 # kbuild's prepare stage rewrites this dependency file on every make.
@@ -195,7 +197,7 @@ if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
 fi
 mkdir -p "$work/post"
 for o in "${objs[@]}"; do
-	c="$(dirname "$o")/.$(basename "$o").cmd"
+	c=$(kbuild_file "$o" cmd)
 	mkdir -p "$work/post/$(dirname "$o")"
 	cp "$kdir/$o" "$work/post/$o"
 	cp "$kdir/$c" "$work/post/$c"
@@ -209,7 +211,7 @@ say "rebuilt in $(( $(date +%s) - start ))s; tree restored"
 # kernel, and loaded ones were built for the old type: refuse.
 crc_changed=0
 for o in "${objs[@]}"; do
-	c="$(dirname "$o")/.$(basename "$o").cmd"
+	c=$(kbuild_file "$o" cmd)
 	while read -r sym; do
 		say "$o: the CRC of exported symbol $sym changed (its type changed); modules built for either side would not work with the other"
 		crc_changed=1
