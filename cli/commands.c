@@ -65,7 +65,7 @@ int cmd_apply(int argc, char **argv)
 	patch_file(path, sizeof(path), id, "stage");
 	if (stat(path, &st)) {
 		if (load_module_file(argv[1], ""))
-			return fail("cannot load %s: %m (see dmesg)", argv[1]);
+			return KS_FAILED;
 		loaded_here = true;
 	}
 	if (change_stage(id, "apply")) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading and unloading modules, the core first. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +13,60 @@
 
 #include "ksplice.h"
 
+/* What the kernel's sign-file appends last; the kernel looks for it there. */
+static const char signature_marker[] = "~Module signature appended~\n";
+
+static bool module_is_signed(int fd)
+{
+	char tail[sizeof(signature_marker) - 1];
+	off_t size = lseek(fd, 0, SEEK_END);
+
+	return size >= (off_t)sizeof(tail) &&
+	       pread(fd, tail, sizeof(tail), size - sizeof(tail)) == (ssize_t)sizeof(tail) &&
+	       !memcmp(tail, signature_marker, sizeof(tail));
+}
+
+/* Set by CONFIG_MODULE_SIG_FORCE or module.sig_enforce=1. */
+static bool kernel_enforces_signatures(void)
+{
+	char value[8];
+
+	return !read_text("/sys/module/module/parameters/sig_enforce", value, sizeof(value)) &&
+	       value[0] == 'Y';
+}
+
+/*
+ * Loads PATH; on failure prints why, naming PATH, and returns -1. An
+ * unsigned module on a kernel that loads only signed ones is refused here,
+ * with the remedy, rather than by the kernel's bare "Key was rejected".
+ */
 int load_module_file(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret, saved;
+	bool is_signed;
+	int ret;
 
 	if (fd < 0)
-		return -1;
+		return fail("cannot open %s: %m", path), -1;
+	is_signed = module_is_signed(fd);
+	if (!is_signed && kernel_enforces_signatures()) {
+		close(fd);
+		return fail("%s is not signed, and this kernel loads only signed modules "
+			    "(module.sig_enforce): sign it with the key of the kernel's build "
+			    "(ksplice create does when the tree has CONFIG_MODULE_SIG)",
+			    path), -1;
+	}
 	ret = syscall(SYS_finit_module, fd, params, 0);
-	saved = errno;
+	if (ret && errno == EEXIST) {
+		close(fd);
+		return ret;
+	}
+	if (ret && is_signed && (errno == EKEYREJECTED || errno == ENOKEY))
+		fail("the kernel rejected the signature of %s: it is not signed with a key "
+		     "this kernel trusts (%m)", path);
+	else if (ret)
+		fail("cannot load %s: %m (see dmesg)", path);
 	close(fd);
-	errno = saved;
 	return ret;
 }
 
@@ -79,7 +123,7 @@ int load_core(void)
 		return fail("cannot read kallsyms_lookup_name from /proc/kallsyms (not root?)");
 	snprintf(params, sizeof(params), "kallsyms_lookup_name_addr=0x%lx", addr);
 	if (load_module_file(path, params) && errno != EEXIST)
-		return fail("cannot load the core %s: %m (see dmesg)", path);
+		return fail("the core did not load");
 	return 0;
 }
 

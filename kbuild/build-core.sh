@@ -1,7 +1,8 @@
 #!/bin/bash
 # build-core.sh KDIR OUTDIR: build the ksplice core (ksplice.ko) against
 # the kernel tree KDIR with kbuild, in OUTDIR (a copy of kmod/, so the
-# source folder stays clean). Quiet when it is already current.
+# source folder stays clean), signed when the tree signs its modules.
+# Quiet when it is already current.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,3 +14,4 @@ mkdir -p "$out"
 rsync -a -c --exclude patch_template.c --exclude tests "$home/kmod/" "$out/"
 make -s -C "$kdir" M="$(cd "$out" && pwd)" modules >&2
 test -f "$out/ksplice.ko"
+bash "$home/kbuild/sign.sh" "$kdir" "$out/ksplice.ko"

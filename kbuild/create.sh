@@ -1,12 +1,15 @@
 #!/bin/bash
 # ksplice create --patch FILE [--patch FILE...] --kdir KDIR [-o OUTDIR]
 #                [--id ID] [-j N] [--keep-work]
+#                [--sign-key KEY --sign-cert CERT | --no-sign]
 #
 # Builds ksplice-ID.ko from a fix against the tree KDIR, which must have
 # been built with `make KSPLICE=1` (that build is the kernel that runs).
 # Only the objects the fix touches are recompiled; the tree, sources and
 # objects, is put back exactly as it was afterwards, also on failure and
 # on Ctrl-C. Prints the module's path as the last line on stdout.
+# When the tree has CONFIG_MODULE_SIG, the module is signed with the
+# tree's key (or KEY and CERT), as modules_install signs the tree's own.
 #
 # Exit codes: 0 ok, 1 build failed, 2 bad input, 3 nothing to patch,
 # 4 the fix cannot be applied live.
@@ -19,6 +22,7 @@ out=.
 id=
 jobs=$(nproc)
 keep=0
+sign=1
 
 say() { echo "ksplice create: $*" >&2; }
 # kbuild's record beside an object: kbuild_file dir/x.o cmd -> dir/.x.o.cmd
@@ -35,7 +39,13 @@ while [ $# -gt 0 ]; do
 	-j) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	--keep-work) keep=1; shift ;;
-	-h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	# A pkcs11: URI (a key in a token) is passed on as it is.
+	--sign-key) [ $# -ge 2 ] || usage
+		case "$2" in pkcs11:*) KSPLICE_SIGN_KEY=$2 ;; *) KSPLICE_SIGN_KEY=$(realpath "$2") ;; esac
+		export KSPLICE_SIGN_KEY; shift 2 ;;
+	--sign-cert) [ $# -ge 2 ] || usage; export KSPLICE_SIGN_CERT=$(realpath "$2"); shift 2 ;;
+	--no-sign) sign=0; shift ;;
+	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -262,6 +272,10 @@ if ! make -C "$kdir" -s M="$work/module" KBUILD_EXTRA_SYMBOLS="$work/core/Module
 	modules >"$work/module.log" 2>&1; then
 	cat "$work/module.log" >&2
 	die 1 "kbuild could not link the patch module"
+fi
+if [ $sign -eq 1 ]; then
+	bash "$home/kbuild/sign.sh" "$kdir" "$work/module/ksplice-$id.ko" ||
+		die 2 "could not sign ksplice-$id.ko (see above; --no-sign leaves it unsigned)"
 fi
 cp "$work/module/ksplice-$id.ko" "$out/ksplice-$id.ko"
 echo "$out/ksplice-$id.ko"

@@ -30,3 +30,4 @@ make -s -C "$kdir" M="$out/tests" \
 	KBUILD_EXTRA_SYMBOLS="$out/core/Module.symvers" modules
 
 cp "$out/core/ksplice.ko" "$out/tests/"*.ko "$out/"
+bash "$kmod/../kbuild/sign.sh" "$kdir" "$out/"*.ko

@@ -59,6 +59,9 @@ static const struct ksplice_reloc relocs[] = {
 	},
 };
 
+/* As patchgen writes it: `ksplice apply` reads the id from here. */
+MODULE_INFO(ksplice_id, "test-version");
+
 struct ksplice_patch ksplice_patch_data = {
 	.abi_version = KSPLICE_ABI_VERSION,
 	.id = "test-version",
