@@ -6,6 +6,7 @@
 #   make demo         a one-line fix applied live in QEMU, then undone
 #   make fuzz         fuzz patchgen's readers for FUZZ_SECONDS (300)
 #   make install      install the command, plugin, kbuild and kmod files
+#                     and the man page (PREFIX=/usr/local, DESTDIR=)
 
 CC       ?= gcc
 CXX      ?= g++
@@ -66,13 +67,14 @@ fuzz: deps all
 # The installed command looks for its scripts, plugin and patchgen under
 # $(PREFIX)/lib/ksplice, laid out like this tree.
 install: all
-	$(CC) $(CFLAGS) -static -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
+	$(CC) $(CFLAGS) -static -Ipatchgen -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
 		-o $(BUILD)/bin/ksplice.installed $(CLI_SRC) -lelf -lz -lzstd
 	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
 	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
 	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN)
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/ksplice
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
+	install -D -m 0644 docs/ksplice.1 $(DESTDIR)$(PREFIX)/share/man/man1/ksplice.1
 
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests

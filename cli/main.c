@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,12 +16,12 @@
 #include "ksplice.h"
 
 static const char usage_text[] =
-	"usage: ksplice <command> [options]\n"
+	"usage: ksplice <command> [options]    (ksplice <command> --help for one)\n"
 	"\n"
 	"Build machine:\n"
 	"  setup [--undo] KDIR            teach a kernel tree 'make KSPLICE=1'\n"
-	"  create --patch FILE --kdir KDIR [-o OUTDIR] [--id ID] [-j N]\n"
-	"                                 build ksplice-ID.ko from a fix; prints its path\n"
+	"  create (--patch FILE... | --git REV|A..B) --kdir KDIR [-o OUTDIR] [--id ID]\n"
+	"         [--dry-run] [--json]    build ksplice-ID.ko from a fix; prints its path\n"
 	"  fingerprints [--json] FILE.o   the plugin's records of one object\n"
 	"Running machine (root):\n"
 	"  apply FILE.ko                  load and apply a patch; prints its id\n"
@@ -29,7 +30,65 @@ static const char usage_text[] =
 	"  show [--json] ID               one patch: stage, abort cause, tries, functions\n"
 	"\n"
 	"Exit codes: 0 ok, 1 failed, 2 usage or bad input, 3 nothing to patch,\n"
-	"4 the fix cannot be applied live. See docs/cli.md.\n";
+	"4 the fix cannot be applied live, 130 interrupted. See docs/cli.md and ksplice(1).\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *script;	/* run by kbuild/SCRIPT instead, which has its own --help */
+	const char *help;
+};
+
+static int run_create(int argc, char **argv) { return cmd_script("create.sh", argc, argv); }
+static int run_setup(int argc, char **argv) { return cmd_script("setup.sh", argc, argv); }
+
+static const struct command commands[] = {
+	{ "create", run_create, "create.sh", NULL },
+	{ "setup", run_setup, NULL,
+	  "usage: ksplice setup [--undo] KDIR\n\n"
+	  "Adds one marked '-include .ksplice.mk' line to KDIR's top Makefile and\n"
+	  "writes KDIR/.ksplice.mk, so that 'make KSPLICE=1' builds with the\n"
+	  "fingerprint plugin. Idempotent. --undo removes both.\n" },
+	{ "apply", cmd_apply, NULL,
+	  "usage: ksplice apply FILE.ko\n\n"
+	  "Loads the core (ksplice.ko) if needed, loads the patch module and applies\n"
+	  "it: every CPU stopped, no task inside a replaced function. Prints the\n"
+	  "patch id. On failure prints the abort cause and unloads what it loaded.\n"
+	  "On a kernel that loads only signed modules an unsigned FILE is refused\n"
+	  "first. Exit 0 applied, 1 refused, 2 not a patch module.\n" },
+	{ "undo", cmd_undo, NULL,
+	  "usage: ksplice undo ID\n\n"
+	  "Takes patch ID back out (the original functions run again) and unloads\n"
+	  "its module. Refused while a task is inside its new code or a later\n"
+	  "patch replaces one of its functions again. Exit 0 undone, 1 refused.\n" },
+	{ "list", cmd_list, NULL,
+	  "usage: ksplice list [--json]\n\n"
+	  "Every loaded patch and its stage (loaded, applied, reversed), one\n"
+	  "'ID STAGE' line each, or a JSON array of {id, stage, abort_cause}.\n" },
+	{ "show", cmd_show, NULL,
+	  "usage: ksplice show [--json] ID\n\n"
+	  "One patch: stage, abort cause, tries, the stopped time of the last\n"
+	  "apply or undo, and each function with its object and old and new\n"
+	  "address; 'key: value' lines or a JSON object.\n" },
+	{ "fingerprints", cmd_fingerprints, NULL,
+	  "usage: ksplice fingerprints [--json] FILE.o\n\n"
+	  "The plugin's records of one object built with KSPLICE=1: the compiler,\n"
+	  "plugin and flags, and each function's, data object's and type's\n"
+	  "fingerprint (docs/fingerprints.md). Exit 2 for an object without them.\n" },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static bool asks_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
 
 int fail(const char *fmt, ...)
 {
@@ -77,26 +136,33 @@ int write_text(const char *path, const char *text)
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *name = argc > 1 ? argv[1] : NULL;
+	const struct command *cmd;
 
-	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		fputs(usage_text, cmd ? stdout : stderr);
-		return cmd ? KS_OK : KS_USAGE;
+	if (!name || !strcmp(name, "help") || asks_help(name)) {
+		if (name && !strcmp(name, "help") && argc > 2) {
+			cmd = find_command(argv[2]);
+			if (!cmd)
+				return fail("no command '%s'", argv[2]), KS_USAGE;
+			if (cmd->script) {
+				char *args[] = { argv[2], "--help", NULL };
+
+				return cmd->run(2, args);
+			}
+			fputs(cmd->help, stdout);
+			return KS_OK;
+		}
+		fputs(usage_text, name ? stdout : stderr);
+		return name ? KS_OK : KS_USAGE;
 	}
-	if (!strcmp(cmd, "apply"))
-		return cmd_apply(argc - 1, argv + 1);
-	if (!strcmp(cmd, "undo"))
-		return cmd_undo(argc - 1, argv + 1);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "show"))
-		return cmd_show(argc - 1, argv + 1);
-	if (!strcmp(cmd, "fingerprints"))
-		return cmd_fingerprints(argc - 1, argv + 1);
-	if (!strcmp(cmd, "create"))
-		return cmd_script("create.sh", argc - 1, argv + 1);
-	if (!strcmp(cmd, "setup"))
-		return cmd_script("setup.sh", argc - 1, argv + 1);
-	fprintf(stderr, "ksplice: unknown command '%s'\n%s", cmd, usage_text);
-	return KS_USAGE;
+	cmd = find_command(name);
+	if (!cmd) {
+		fprintf(stderr, "ksplice: unknown command '%s'\n%s", name, usage_text);
+		return KS_USAGE;
+	}
+	if (!cmd->script && argc > 2 && asks_help(argv[2])) {
+		fputs(cmd->help, stdout);
+		return KS_OK;
+	}
+	return cmd->run(argc - 1, argv + 1);
 }

@@ -1,18 +1,26 @@
 #!/bin/bash
-# ksplice create --patch FILE [--patch FILE...] --kdir KDIR [-o OUTDIR]
-#                [--id ID] [-j N] [--keep-work]
+# ksplice create (--patch FILE... | --git REV|A..B [--repo DIR]) --kdir KDIR
+#                [-o OUTDIR] [--id ID] [--description TEXT] [-j N]
+#                [--dry-run] [--json] [--keep-work]
 #                [--sign-key KEY --sign-cert CERT | --no-sign]
 #
 # Builds ksplice-ID.ko from a fix against the tree KDIR, which must have
 # been built with `make KSPLICE=1` (that build is the kernel that runs).
-# Only the objects the fix touches are recompiled; the tree, sources and
-# objects, is put back exactly as it was afterwards, also on failure and
-# on Ctrl-C. Prints the module's path as the last line on stdout.
-# When the tree has CONFIG_MODULE_SIG, the module is signed with the
-# tree's key (or KEY and CERT), as modules_install signs the tree's own.
+# The fix is one or more patch files (a series, in order), or a commit or
+# range of commits of the git repository DIR (default: KDIR itself),
+# applied to KDIR as it is. Only the objects the fix touches are
+# recompiled; the tree, sources and objects, is put back exactly as it
+# was afterwards, also on failure and on Ctrl-C. Prints the module's
+# path as the last line on stdout. When the tree has CONFIG_MODULE_SIG,
+# the module is signed with the tree's key (or KEY and CERT), as
+# modules_install signs the tree's own.
+#
+# --dry-run stops before the module: it prints what would be replaced
+# and why, the new symbols and any refusal. --json prints a report on
+# stdout instead (docs/cli.md) and no progress lines.
 #
 # Exit codes: 0 ok, 1 build failed, 2 bad input, 3 nothing to patch,
-# 4 the fix cannot be applied live.
+# 4 the fix cannot be applied live, 130 interrupted.
 set -euo pipefail
 
 home=${KSPLICE_HOME:?}
@@ -23,12 +31,33 @@ id=
 jobs=$(nproc)
 keep=0
 sign=1
+git_spec=
+repo=
+description=
+dry_run=0
+json=0
+git_commits=()
+messages=()
+work=
 
-say() { echo "ksplice create: $*" >&2; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+start_ms=$(now_ms)
+# Progress lines; --json keeps them for the report instead.
+say() {
+	messages+=("$*")
+	[ $json -eq 1 ] || echo "ksplice create: $*" >&2
+}
 # kbuild's record beside an object: kbuild_file dir/x.o cmd -> dir/.x.o.cmd
 kbuild_file() { echo "$(dirname "$1")/.$(basename "$1").$2"; }
-die() { local code=$1; shift; say "$*"; exit "$code"; }
-usage() { die 2 "usage: ksplice create --patch FILE --kdir KDIR [-o OUTDIR] [--id ID] [-j N]"; }
+die() {
+	local code=$1
+	shift
+	messages+=("$*")
+	last_message=$*
+	echo "ksplice create: $*" >&2
+	exit "$code"
+}
+usage() { die 2 "usage: ksplice create (--patch FILE | --git REV) --kdir KDIR [-o OUTDIR] [--id ID] [-j N] (--help for more)"; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -38,6 +67,11 @@ while [ $# -gt 0 ]; do
 	--id) [ $# -ge 2 ] || usage; id=$2; shift 2 ;;
 	-j) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
+	--git) [ $# -ge 2 ] || usage; git_spec=$2; shift 2 ;;
+	--repo) [ $# -ge 2 ] || usage; repo=$2; shift 2 ;;
+	--description) [ $# -ge 2 ] || usage; description=$2; shift 2 ;;
+	--dry-run) dry_run=1; shift ;;
+	--json) json=1; shift ;;
 	--keep-work) keep=1; shift ;;
 	# A pkcs11: URI (a key in a token) is passed on as it is.
 	--sign-key) [ $# -ge 2 ] || usage
@@ -45,19 +79,37 @@ while [ $# -gt 0 ]; do
 		export KSPLICE_SIGN_KEY; shift 2 ;;
 	--sign-cert) [ $# -ge 2 ] || usage; export KSPLICE_SIGN_CERT=$(realpath "$2"); shift 2 ;;
 	--no-sign) sign=0; shift ;;
-	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
-[ ${#patches[@]} -gt 0 ] && [ -n "$kdir" ] || usage
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
+objs=()
+new_files=()
+backed_up=0	# nothing to put back until the backup is complete
+source "$home/kbuild/report.sh"
+source "$home/kbuild/create-lib.sh"
+trap cleanup EXIT
+trap 'say "interrupted; tree restored"; exit 130' INT TERM
+
+[ -n "$kdir" ] || usage
+[ ${#patches[@]} -gt 0 ] || [ -n "$git_spec" ] || usage
+[ -z "$git_spec" ] || [ ${#patches[@]} -eq 0 ] || die 2 "give the fix as --patch files or as --git, not both"
+[ -n "$git_spec" ] || [ -z "$repo" ] || die 2 "--repo goes with --git"
 for p in "${patches[@]}"; do
 	[ -r "$p" ] || die 2 "cannot read $p"
 done
 [ -d "$kdir" ] || die 2 "no kernel tree at $kdir"
 kdir=$(cd "$kdir" && pwd)
-for f in .ksplice.mk vmlinux System.map Module.symvers include/config/kernel.release; do
-	[ -e "$kdir/$f" ] || die 2 "$kdir has no $f: run 'ksplice setup $kdir' and 'make KSPLICE=1' there first"
-done
+check_tools
+check_built_tree
+cc=$(tree_cc)
+[ -n "$cc" ] || die 2 "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
+if [ -n "$git_spec" ]; then
+	git_fix "${repo:-$kdir}" "$git_spec" "$work/git.patch"
+	patches=("$work/git.patch")
+fi
 [ -n "$id" ] || id=$(cat "${patches[@]}" | sha1sum | cut -c1-8)
 [[ "$id" =~ ^[A-Za-z0-9_-]{1,48}$ ]] || die 2 "bad id '$id': use letters, digits, _ and -"
 mkdir -p "$out"
@@ -65,7 +117,7 @@ out=$(cd "$out" && pwd)
 release=$(cat "$kdir/include/config/kernel.release")
 # The booted build, not just its release: the core refuses any other.
 build_id=$({ readelf -n "$kdir/vmlinux" 2>/dev/null || true; } |
-	sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p' | head -1)
+	sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p; T; q')
 
 # The files the fix touches, as paths inside the tree (-p1).
 mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
@@ -78,42 +130,6 @@ for f in "${files[@]}"; do
 	esac
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
-objs=()
-new_files=()
-backed_up=0	# nothing to put back until the backup is complete
-restore() {
-	[ $backed_up -eq 1 ] || return 0
-	backed_up=0
-	for f in "${files[@]}"; do
-		[ ! -e "$work/src/$f" ] || cp -p "$work/src/$f" "$kdir/$f"
-	done
-	for f in "${new_files[@]}"; do
-		rm -f "$kdir/$f"
-	done
-	if [ -d "$work/pre" ]; then
-		(cd "$work/pre" && find . -type f -print0) |
-			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
-	fi
-	# A compile that fails or is interrupted leaves gcc's dependency file,
-	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
-	for o in "${objs[@]}"; do
-		d=$(kbuild_file "$o" d)
-		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
-	done
-	for d in "$kdir"/.tmp_*; do
-		[ ! -e "$d" ] || grep -qxF "$d" "$work/tmp-dirs" || rm -rf "$d"
-	done
-}
-cleanup() {
-	local rc=$?
-	restore
-	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
-	exit $rc
-}
-trap cleanup EXIT
-trap 'say "interrupted; tree restored"; exit 130' INT TERM
-
 # Objects that depend on a touched file, from kbuild's own dependency
 # records (.cmd files): exactly what an incremental make would rebuild.
 regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
@@ -124,7 +140,7 @@ for c in "${cmds[@]}"; do
 	o="$(dirname "$c")/${b#.}"
 	o=${o#./}
 	[ -f "$kdir/$o" ] || continue
-	if ! readelf -S -W "$kdir/$o" 2>/dev/null | grep -qF .discard.ksplice.fingerprints; then
+	if ! has_fingerprints "$kdir/$o"; then
 		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
 		continue
 	fi
@@ -135,7 +151,7 @@ for c in "${cmds[@]}"; do
 	# refused instead.
 	if grep -qE '(^|[ /])(include/generated/utsversion\.h|init/utsversion-tmp\.h)( |$)' "$kdir/$c"; then
 		src=$(sed -n 's/^source_[^ ]* := //p' "$kdir/$c")
-		printf '%s\n' "${files[@]}" | grep -qxF "$src" &&
+		grep -qxF "$src" < <(printf '%s\n' "${files[@]}") &&
 			die 4 "$src holds the build's version and time; ksplice cannot rebuild it to the running kernel's"
 		say "skipping $o: it holds the build's version and time, not code of the fix"
 		continue
@@ -179,12 +195,25 @@ done
 mkdir -p "$work/pre"
 ls -d "$kdir"/.tmp_* > "$work/tmp-dirs" 2>/dev/null || true
 [ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
+# Put back even if kbuild rewrote them: see pin_release.
+for f in include/config/kernel.release include/generated/utsrelease.h; do
+	[ ! -f "$kdir/$f" ] || { mkdir -p "$work/pre/$(dirname "$f")"; cp -p "$kdir/$f" "$work/pre/$f"; }
+done
 backed_up=1
+pin_release
 say "applying ${#patches[@]} fix file(s) to $kdir"
 for p in "${patches[@]}"; do
+	what=$p
+	[ -z "$git_spec" ] || what="--git $git_spec"
 	if ! patch -p1 -d "$kdir" -s -f -N --no-backup-if-mismatch -r - < "$p" >"$work/patch.log" 2>&1; then
-		cat "$work/patch.log" >&2
-		die 2 "$p does not apply to $kdir"
+		# patch -N may have applied some files before it stopped.
+		restore
+		backed_up=1
+		if patch -p1 -d "$kdir" -R --dry-run -s -f < "$p" >/dev/null 2>&1; then
+			die 2 "$kdir already has $what: its sources must be those of the running kernel, without the fix"
+		fi
+		[ $json -eq 1 ] || cat "$work/patch.log" >&2
+		die 2 "$what does not apply to $kdir"
 	fi
 done
 if [ ${#objs[@]} -eq 0 ]; then
@@ -192,19 +221,26 @@ if [ ${#objs[@]} -eq 0 ]; then
 fi
 
 say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
-start=$(date +%s)
+start_ms_rebuild=$(now_ms)
+touch "$work/stamp"
 # Per-function sections for exactly these targets: CFLAGS_KERNEL given on
 # the command line reaches every sub-make unexpanded, so $@ is the object
 # being compiled. Flags for everything would rebuild kbuild's own
 # prepare-stage files (asm-offsets, scripts/mod) too.
 # The fix may use the hooks and shadow variables of ksplice_hooks.h.
 sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections -I$(KSPLICE_HOOKS_INCLUDE))'
-if ! make -C "$kdir" -s -j"$jobs" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
+if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
 	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
 	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die 1 "the fixed source does not build"
 fi
+new_release=$(cat "$kdir/include/config/kernel.release")
+[ "$new_release" = "$release" ] ||
+	die 1 "kbuild changed the kernel release from $release to $new_release; a patch module of that release would not load"
+# What kbuild wrote: the objects it compiled are the evidence that only
+# the fix's were; anything not put back below is reported.
+mapfile -t compiled < <(changed_since_stamp | grep '\.o$' || true)
 mkdir -p "$work/post"
 for o in "${objs[@]}"; do
 	c=$(kbuild_file "$o" cmd)
@@ -213,7 +249,11 @@ for o in "${objs[@]}"; do
 	cp "$kdir/$c" "$work/post/$c"
 done
 restore
-say "rebuilt in $(( $(date +%s) - start ))s; tree restored"
+mapfile -t left_changed < <(changed_since_stamp)
+[ ${#left_changed[@]} -eq 0 ] ||
+	say "warning: kbuild also rewrote ${left_changed[*]}, which create does not put back"
+ms_rebuild=$(( $(now_ms) - start_ms_rebuild ))
+say "rebuilt in $(( ms_rebuild / 1000 ))s; tree restored"
 
 # With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
 # hash of its C type) in the object's .cmd file. A changed CRC means
@@ -232,7 +272,11 @@ done
 [ $crc_changed -eq 0 ] || die 4 "refused: the fix changes the type of an exported symbol"
 
 # The core's Module.symvers: what a fix may call in it (shadow variables).
-bash "$home/kbuild/build-core.sh" "$kdir" "$work/core" 2>"$work/core.log" ||
+# Built once per tree and kept (kbuild rebuilds it when the tree changes);
+# the lock serialises creates against one tree.
+core=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/core-$(printf '%s' "$kdir" | sha1sum | cut -c1-12)
+mkdir -p "$(dirname "$core")"
+flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
 	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
 
 mkdir -p "$work/module"
@@ -242,11 +286,22 @@ for o in "${objs[@]}"; do
 done
 say "comparing fingerprints"
 rc=0
+t=$(now_ms)
 "$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
-	--symvers "$kdir/Module.symvers" --symvers "$work/core/Module.symvers" \
+	--symvers "$kdir/Module.symvers" --symvers "$core/Module.symvers" \
 	--system-map "$kdir/System.map" \
-	${build_id:+--build-id "$build_id"} \
-	${module_args[@]+"${module_args[@]}"} "${units[@]}" >&2 || rc=$?
+	${build_id:+--build-id "$build_id"} ${description:+--description "$description"} \
+	${module_args[@]+"${module_args[@]}"} "${units[@]}" >"$work/patchgen.log" 2>&1 || rc=$?
+ms_compare=$(( $(now_ms) - t ))
+# What it found is the answer of a dry run; otherwise progress.
+if [ $json -eq 0 ]; then
+	if [ $dry_run -eq 1 ]; then
+		grep -v '^patchgen: ' "$work/patchgen.log" || true
+		grep '^patchgen: ' "$work/patchgen.log" >&2 || true
+	else
+		cat "$work/patchgen.log" >&2
+	fi
+fi
 case $rc in
 0) ;;
 3) die 3 "nothing to patch: the fix changes no function's code" ;;
@@ -254,8 +309,13 @@ case $rc in
 2) die 2 "bad input objects" ;;
 *) die 1 "patchgen failed" ;;
 esac
+if [ $dry_run -eq 1 ]; then
+	say "dry run: no module built"
+	exit 0
+fi
 
 say "building ksplice-$id.ko"
+t=$(now_ms)
 cp "$home/kmod/patch_template.c" "$home/kmod/ksplice_patch.h" \
 	"$home/kmod/include/ksplice_hook_kinds.h" "$work/module/"
 mv "$work/module/patch.o" "$work/module/ksplice_code.o"
@@ -268,7 +328,7 @@ obj-m := ksplice-$id.o
 ksplice-$id-y := patch_template.o ksplice_meta.o ksplice_code.o
 ccflags-y := -I\$(src)
 EOK
-if ! make -C "$kdir" -s M="$work/module" KBUILD_EXTRA_SYMBOLS="$work/core/Module.symvers" \
+if ! make -C "$kdir" -s CC="$cc" M="$work/module" KBUILD_EXTRA_SYMBOLS="$core/Module.symvers" \
 	modules >"$work/module.log" 2>&1; then
 	cat "$work/module.log" >&2
 	die 1 "kbuild could not link the patch module"
@@ -278,4 +338,6 @@ if [ $sign -eq 1 ]; then
 		die 2 "could not sign ksplice-$id.ko (see above; --no-sign leaves it unsigned)"
 fi
 cp "$work/module/ksplice-$id.ko" "$out/ksplice-$id.ko"
-echo "$out/ksplice-$id.ko"
+module_path=$out/ksplice-$id.ko
+ms_module=$(( $(now_ms) - t ))
+[ $json -eq 1 ] || echo "$module_path"

@@ -313,7 +313,8 @@ static int compare_suspects(const void *a, const void *b)
 }
 
 /*
- * "its code changed; it inlines a, b and 3 more".  The inlined functions
+ * "its code changed; it is GCC's constprop clone of f; it inlines a, b and
+ * 3 more".  The inlined functions
  * most likely to hold the fix come first: those that no unchanged
  * function inlines, then those that more replaced functions inline (a
  * header inline that changed is in every function the fix replaces).
@@ -349,6 +350,8 @@ static char *explain(const struct patch *patch, const char **bystanders,
 	} else {
 		fputs("its code changed", f);
 	}
+	if (post->origin)
+		fprintf(f, "; it is GCC's %s clone of %s", post->clone_kind, post->origin);
 	for (size_t i = 0; i < n && i < SHOWN; i++)
 		fprintf(f, "%s%s", i ? ", " : "; it inlines ", suspects[i].name);
 	if (n > SHOWN)

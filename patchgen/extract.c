@@ -536,3 +536,26 @@ int extract_unit(struct patch *patch, struct unit *unit)
 			return -1;
 	return 0;
 }
+
+/*
+ * The fix's new functions and data, as far as the patch carries them: a
+ * named post symbol whose section was copied and that the pre object
+ * does not have. (A new function nothing calls is not carried.)
+ */
+void print_new_symbols(const struct unit *units, size_t nr_units)
+{
+	for (size_t u = 0; u < nr_units; u++) {
+		const struct unit *unit = &units[u];
+
+		for (size_t i = 0; i < unit->post.nr_syms; i++) {
+			const struct symbol *sym = &unit->post.syms[i];
+
+			if (!sym->sec || sym->sec->out < 0 || !*sym->name ||
+			    (sym->type != STT_FUNC && sym->type != STT_OBJECT) ||
+			    object_symbol(&unit->pre, sym->name))
+				continue;
+			printf("new %s (%s): %s\n", sym->name, unit->name,
+			       sym->type == STT_FUNC ? "function" : "data");
+		}
+	}
+}

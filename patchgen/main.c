@@ -5,12 +5,13 @@
  *
  *   ksplice-patchgen --id ID --release REL --out DIR
  *       [--symvers Module.symvers ...] [--system-map System.map]
- *       [--module UNIT=MODULE.ko ...] [--build-id HEX]
+ *       [--module UNIT=MODULE.ko ...] [--build-id HEX] [--description TEXT]
  *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
  *
  * --module says that UNIT is linked into a loadable module, not vmlinux.
  * --build-id is the target vmlinux's GNU build id: the core refuses the
- * patch on any other build of the same release.
+ * patch on any other build of the same release. --description goes into
+ * the module's .modinfo as ksplice_description.
  *
  * Exit codes: 0 patch written; 2 bad input; 3 nothing to patch;
  * 4 the fix cannot be applied live (the message says why).
@@ -27,7 +28,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
 		"         [--symvers FILE] [--system-map FILE] [--module UNIT=MODULE.ko ...]\n"
-		"         [--build-id HEX]\n"
+		"         [--build-id HEX] [--description TEXT]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -78,10 +79,12 @@ int main(int argc, char **argv)
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "module", required_argument, NULL, 'M' },
 		{ "build-id", required_argument, NULL, 'b' },
+		{ "description", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *id = NULL, *release = NULL, *out = NULL, *build_id = NULL;
+	struct patch_identity who = { 0 };
+	const char *out = NULL;
 	const char *system_map = NULL;
 	char **modules = NULL, **symvers = NULL;
 	size_t nr_modules = 0, nr_symvers = 0;
@@ -91,13 +94,13 @@ int main(int argc, char **argv)
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:d:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			id = optarg;
+			who.id = optarg;
 			break;
 		case 'r':
-			release = optarg;
+			who.release = optarg;
 			break;
 		case 'o':
 			out = optarg;
@@ -114,7 +117,10 @@ int main(int argc, char **argv)
 				fprintf(stderr, "patchgen: --build-id wants lower-case hex\n");
 				return EXIT_BAD_INPUT;
 			}
-			build_id = optarg;
+			who.build_id = optarg;
+			break;
+		case 'd':
+			who.description = optarg;
 			break;
 		case 'M':
 			if (!strchr(optarg, '=')) {
@@ -132,7 +138,7 @@ int main(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	if (!id || !release || !out || optind == argc || (argc - optind) % 3) {
+	if (!who.id || !who.release || !out || optind == argc || (argc - optind) % 3) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
@@ -160,12 +166,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < patch.nr_funcs; i++)
 		printf("replace %s (%s): %s\n", patch.funcs[i].name, patch.funcs[i].object,
 		       patch.funcs[i].why);
+	print_new_symbols(units, nr_units);
 
 	snprintf(path, sizeof(path), "%s/patch.o", out);
 	if (write_object(&patch, path))
 		return EXIT_FAILED;
 	snprintf(path, sizeof(path), "%s/meta.c", out);
-	if (write_meta(&patch, path, id, release, build_id))
+	if (write_meta(&patch, path, &who))
 		return EXIT_FAILED;
 	for (size_t i = 0; i < nr_units; i++) {
 		object_close(&units[i].pre);

@@ -115,6 +115,7 @@ int compare_unit_data(const struct unit *unit);
 const struct fingerprint *pre_function_of(const struct unit *unit,
 					  const struct fingerprint *post, bool *ambiguous);
 void explain_changes(struct patch *patch, const struct unit *units, size_t nr_units);
+void print_new_symbols(const struct unit *units, size_t nr_units);
 const char *pre_data_name_of(const struct unit *unit, const char *post_name);
 bool same_data_records(const struct unit *unit, const char *pre_name, const char *post_name,
 		       bool *known);
@@ -143,7 +144,15 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 int copy_section(struct patch *patch, struct unit *unit, struct section *sec);
 
 int write_object(const struct patch *patch, const char *path);
-int write_meta(const struct patch *patch, const char *path, const char *id,
-	       const char *release, const char *build_id);
+/* Who the patch is and what it is for: meta.c's strings. */
+struct patch_identity {
+	const char *id;
+	const char *release;
+	const char *build_id;		/* may be NULL */
+	const char *description;	/* may be NULL */
+};
+
+int write_meta(const struct patch *patch, const char *path,
+	       const struct patch_identity *who);
 
 #endif

@@ -1,0 +1,130 @@
+# Sourced by create.sh: the checks made before the tree is touched, the
+# fix from git, the kernel-release pin, and putting the tree back.
+
+# Everything create runs, checked before anything is touched.
+check_tools() {
+	local t missing=()
+	for t in make patch readelf find xargs sha1sum rsync flock; do
+		command -v "$t" >/dev/null || missing+=("$t")
+	done
+	[ -z "$git_spec" ] || command -v git >/dev/null || missing+=(git)
+	[ ${#missing[@]} -eq 0 ] || die 2 "missing tools: ${missing[*]} (install them first)"
+	[ -x "$home/build/bin/ksplice-patchgen" ] && [ -f "$home/build/gcc-plugin/ksplice_plugin.so" ] ||
+		die 2 "ksplice is not built in $home: run make there"
+}
+
+# Whether OBJECT was compiled with the plugin. (No grep -q: under
+# pipefail, readelf killed by SIGPIPE once grep has its match would make
+# the answer no.)
+has_fingerprints() {
+	readelf -S -W "$1" 2>/dev/null | grep -F .discard.ksplice.fingerprints >/dev/null
+}
+
+# The tree must be the running kernel's build, made with the plugin.
+check_built_tree() {
+	local f
+	for f in .ksplice.mk vmlinux System.map Module.symvers include/config/kernel.release; do
+		[ -e "$kdir/$f" ] || die 2 "$kdir has no $f: run 'ksplice setup $kdir' and 'make KSPLICE=1' there first"
+	done
+	# init/main.o is in every configuration.
+	has_fingerprints "$kdir/init/main.o" ||
+		die 2 "$kdir was not built with 'make KSPLICE=1': its objects have no fingerprints (build it so; that build is the kernel to patch)"
+}
+
+# The compiler command that built the tree ("gcc", "ccache gcc", "distcc
+# gcc"...), from kbuild's record of init/main.o: the post build must use
+# the same one, or kbuild would see changed commands and rebuild its
+# prepare-stage files too.
+tree_cc() {
+	sed -n 's|^cmd_init/main\.o := \(.*\) -Wp,-MMD,.*|\1|p' "$kdir/init/.main.o.cmd" 2>/dev/null
+}
+
+# Files of the tree written since the post build started.
+changed_since_stamp() {
+	(cd "$kdir" && find . -path ./.git -prune -o -type f -newer "$work/stamp" -print) |
+		sed 's|^\./||' | sort
+}
+
+# git_fix REPO REV|A..B PATCH: the fix as one diff, from REV's parent to
+# REV or from A to B; records the commits and, unless given, takes the
+# description from their subjects.
+git_fix() {
+	local repo=$1 spec=$2 patch=$3 from to from_sha to_sha
+	git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 ||
+		die 2 "--git $spec: $repo is not a git repository (name one with --repo DIR)"
+	case "$spec" in
+	*...*) die 2 "--git $spec: give a range as A..B" ;;
+	*..*) from=${spec%%..*}; to=${spec#*..} ;;
+	*) from=$spec^; to=$spec ;;
+	esac
+	from_sha=$(git -C "$repo" rev-parse -q --verify "${from:-HEAD}^{commit}") ||
+		die 2 "--git $spec: $repo has no commit ${from:-HEAD}"
+	to_sha=$(git -C "$repo" rev-parse -q --verify "${to:-HEAD}^{commit}") ||
+		die 2 "--git $spec: $repo has no commit ${to:-HEAD}"
+	mapfile -t git_commits < <(git -C "$repo" rev-list --reverse "$from_sha..$to_sha")
+	[ ${#git_commits[@]} -gt 0 ] || die 2 "--git $spec: no commits in that range"
+	# Plain a/ b/ paths whatever the user's git configuration says.
+	git -C "$repo" -c core.quotePath=false diff --no-color --no-ext-diff --no-textconv \
+		--no-renames --src-prefix=a/ --dst-prefix=b/ "$from_sha" "$to_sha" > "$patch" ||
+		die 2 "--git $spec: git diff failed"
+	[ -s "$patch" ] || die 3 "nothing to patch: --git $spec changes no file"
+	if [ -z "$description" ]; then
+		description=$(git -C "$repo" log --format=%s -1 "$to_sha")
+		[ ${#git_commits[@]} -eq 1 ] ||
+			description="${#git_commits[@]} commits, the last: $description"
+	fi
+	say "fix from git: ${#git_commits[@]} commit(s), $(git -C "$repo" rev-parse --short "$from_sha")..$(git -C "$repo" rev-parse --short "$to_sha")"
+}
+
+# kbuild rewrites include/config/kernel.release at every make, and its
+# version-control part with it (scripts/setlocalversion): a "+" for a git
+# tree not at a tag, "-dirty" for one with edits under
+# CONFIG_LOCALVERSION_AUTO. Both can differ between the build that runs
+# and the post build (the fix is an edit; the tree may have become a git
+# tree since), and a patch module of another release does not load. So
+# the post build gets the running release's version-control part pinned
+# in .scmversion, which 6.1's setlocalversion reads first.
+pinned_release=0
+pin_release() {
+	local prefix
+	[ ! -e "$kdir/.scmversion" ] || return 0	# its owner pinned it
+	: > "$kdir/.scmversion"
+	pinned_release=1
+	prefix=$(make -s -C "$kdir" kernelversion)$(cd "$kdir" && scripts/setlocalversion)
+	case "$release" in
+	"$prefix"*) printf '%s\n' "${release#"$prefix"}" > "$kdir/.scmversion" ;;
+	*) die 2 "$kdir would now build kernel release $prefix..., but its kernel is $release: the configuration or localversion changed since that build" ;;
+	esac
+}
+
+restore() {
+	[ $backed_up -eq 1 ] || return 0
+	backed_up=0
+	for f in "${files[@]}"; do
+		[ ! -e "$work/src/$f" ] || cp -p "$work/src/$f" "$kdir/$f"
+	done
+	for f in "${new_files[@]}"; do
+		rm -f "$kdir/$f"
+	done
+	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
+	if [ -d "$work/pre" ]; then
+		(cd "$work/pre" && find . -type f -print0) |
+			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
+	fi
+	# A compile that fails or is interrupted leaves gcc's dependency file,
+	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
+	for o in "${objs[@]}"; do
+		d=$(kbuild_file "$o" d)
+		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
+	done
+	for d in "$kdir"/.tmp_*; do
+		[ ! -e "$d" ] || grep -qxF "$d" "$work/tmp-dirs" || rm -rf "$d"
+	done
+}
+cleanup() {
+	local rc=$?
+	restore
+	[ $json -eq 0 ] || write_report "$rc"
+	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
+	exit $rc
+}
