@@ -195,8 +195,12 @@ done
 mkdir -p "$work/pre"
 ls -d "$kdir"/.tmp_* > "$work/tmp-dirs" 2>/dev/null || true
 [ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
-# Put back even if kbuild rewrote them: see pin_release.
-for f in include/config/kernel.release include/generated/utsrelease.h; do
+# Put back even if kbuild rewrote them: the release (see pin_release),
+# and the configuration, which kbuild regenerates when the compiler's
+# version text changes (a distcc that renames gcc, for one).
+for f in include/config/kernel.release include/generated/utsrelease.h .config \
+	include/config/auto.conf include/config/auto.conf.cmd include/config/CC_VERSION_TEXT \
+	include/generated/autoconf.h include/generated/rustc_cfg include/generated/compile.h; do
 	[ ! -f "$kdir/$f" ] || { mkdir -p "$work/pre/$(dirname "$f")"; cp -p "$kdir/$f" "$work/pre/$f"; }
 done
 backed_up=1
@@ -235,6 +239,8 @@ if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${ob
 	tail -30 "$work/build.log" >&2
 	die 1 "the fixed source does not build"
 fi
+cmp -s "$kdir/include/config/auto.conf" "$work/pre/include/config/auto.conf" ||
+	die 1 "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
 new_release=$(cat "$kdir/include/config/kernel.release")
 [ "$new_release" = "$release" ] ||
 	die 1 "kbuild changed the kernel release from $release to $new_release; a patch module of that release would not load"
