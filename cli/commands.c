@@ -64,8 +64,12 @@ int cmd_apply(int argc, char **argv)
 		return KS_FAILED;
 	patch_file(path, sizeof(path), id, "stage");
 	if (stat(path, &st)) {
-		if (load_module_file(argv[1], ""))
+		if (load_module_file(argv[1], "")) {
+			if (errno == EEXIST)
+				fail("cannot load %s: a module of its name is loaded, "
+				     "but no patch %s is registered", argv[1], id);
 			return KS_FAILED;
+		}
 		loaded_here = true;
 	}
 	if (change_stage(id, "apply")) {

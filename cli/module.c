@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading and unloading modules, the core first. */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +36,10 @@ static bool kernel_enforces_signatures(void)
 }
 
 /*
- * Loads PATH; on failure prints why, naming PATH, and returns -1. An
- * unsigned module on a kernel that loads only signed ones is refused here,
- * with the remedy, rather than by the kernel's bare "Key was rejected".
+ * Loads PATH; on failure prints why, naming PATH, and returns -1, except
+ * for EEXIST (already loaded), which is left to the caller. An unsigned
+ * module on a kernel that loads only signed ones is refused here, with
+ * the remedy, rather than by the kernel's bare "Key was rejected".
  */
 int load_module_file(const char *path, const char *params)
 {

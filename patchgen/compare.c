@@ -314,10 +314,10 @@ static int compare_suspects(const void *a, const void *b)
 
 /*
  * "its code changed; it is GCC's constprop clone of f; it inlines a, b and
- * 3 more".  The inlined functions
- * most likely to hold the fix come first: those that no unchanged
- * function inlines, then those that more replaced functions inline (a
- * header inline that changed is in every function the fix replaces).
+ * 3 more".  The inlined functions most likely to hold the fix come first:
+ * those that no unchanged function inlines, then those that more replaced
+ * functions inline (a header inline that changed is in every function the
+ * fix replaces).
  */
 static char *explain(const struct patch *patch, const char **bystanders,
 		     size_t nr_bystanders, const struct fingerprint *post, const char *reads)
