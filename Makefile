@@ -4,6 +4,7 @@
 #   make test-kernel  extract, configure and build the 6.1 test kernel
 #   make check        run every test; ends with "N passed, N failed"
 #   make demo         a one-line fix applied live in QEMU, then undone
+#   make bench        every benchmark figure in one run (bench/README.md)
 #   make fuzz         fuzz patchgen's readers for FUZZ_SECONDS (300)
 #   make install      install the command, plugin, kbuild and kmod files
 #                     and the man page (PREFIX=/usr/local, DESTDIR=)
@@ -22,6 +23,7 @@ PLUGIN_DIR := $(shell $(CXX) -print-file-name=plugin)
 PLUGIN     := $(BUILD)/gcc-plugin/ksplice_plugin.so
 PATCHGEN   := $(BUILD)/bin/ksplice-patchgen
 KSPLICE    := $(BUILD)/bin/ksplice
+CC_WRAPPER := $(BUILD)/bin/ksplice-gcc
 
 PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h)
@@ -30,7 +32,7 @@ PATCHGEN_HDR := $(wildcard patchgen/*.h)
 CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c
 CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h
 
-all: $(PLUGIN) $(PATCHGEN) $(KSPLICE)
+all: $(PLUGIN) $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER)
 
 deps:
 	@bash scripts/deps.sh
@@ -49,6 +51,14 @@ $(KSPLICE): $(CLI_SRC) $(CLI_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -Ipatchgen -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
 
+# The compiler make KSPLICE=1 names (kbuild/ksplice-cc.in), bound to a
+# plugin by absolute path: the one here, or the installed one.
+wrapper = sed -e 's|@PLUGIN@|$(1)|' -e 's|@WRAPPER@|$(2)|' kbuild/ksplice-cc.in > $(3) && chmod 0755 $(3)
+
+$(CC_WRAPPER): kbuild/ksplice-cc.in
+	@mkdir -p $(dir $@)
+	$(call wrapper,$(CURDIR)/$(PLUGIN),$(CURDIR)/$@,$@)
+
 test-kernel: deps all
 	@bash kbuild/test-kernel.sh
 
@@ -57,6 +67,12 @@ check: deps all
 
 demo: deps all
 	@bash tests/demo.sh
+
+# Not part of check: about 40 minutes, and figures, not pass or fail.
+bench:
+	@bash scripts/deps.sh --bench
+	@$(MAKE) -s all
+	@bash bench/run-all.sh
 
 # libFuzzer over patchgen's object and fingerprint readers (clang, ASan,
 # UBSan), seeded with objects compiled here; FUZZ_SECONDS bounds it.
@@ -72,6 +88,9 @@ install: all
 	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
 	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
 	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN)
+	$(call wrapper,$(PREFIX)/lib/ksplice/$(PLUGIN),$(PREFIX)/lib/ksplice/$(CC_WRAPPER),$(BUILD)/bin/ksplice-gcc.installed)
+	install -D -m 0755 $(BUILD)/bin/ksplice-gcc.installed $(DESTDIR)$(PREFIX)/lib/ksplice/$(CC_WRAPPER)
+	ln -sfn ../lib/ksplice/$(CC_WRAPPER) $(DESTDIR)$(PREFIX)/bin/ksplice-gcc
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/ksplice
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
 	install -D -m 0644 docs/ksplice.1 $(DESTDIR)$(PREFIX)/share/man/man1/ksplice.1
@@ -79,4 +98,4 @@ install: all
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests
 
-.PHONY: all deps test-kernel check demo fuzz install clean
+.PHONY: all deps test-kernel check demo bench fuzz install clean

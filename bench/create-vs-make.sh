@@ -12,13 +12,22 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$home/build/linux-6.1
+# make bench passes its own tree (bench/plugin-overhead.sh builds it).
+kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
+export KSPLICE_TEST_KDIR=$kdir
 rounds=${ROUNDS:-3}
 results=$home/bench/results/create-vs-make.json
-[ $# -gt 0 ] || set -- "$home/tests/patches/uname.patch" "$home/tests/patches/loadavg-global.patch"
-make -s -C "$home" test-kernel >&2
+[ -n "${KSPLICE_BENCH_KDIR:-}" ] || make -s -C "$home" test-kernel >&2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# By default: one function, an inline function of a header (its callers
+# in several files are replaced), and one function in each of 20 files.
+if [ $# -eq 0 ]; then
+	mkdir -p "$out/fixes"
+	bash "$home/bench/fix-n-files.sh" "$kdir" 20 > "$out/fixes/20-files.patch"
+	set -- "$home/tests/patches/uname.patch" "$home/tests/patches/header-inline.patch" \
+		"$out/fixes/20-files.patch"
+fi
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -28,14 +37,15 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 make -s -C "$kdir" KSPLICE=1 >/dev/null
 
 rows=()
-printf '| fix | functions | create (median) | incremental make (median) | ratio |\n| --- | --- | --- | --- | --- |\n'
+printf '| fix | files | functions | create (median) | incremental make (median) | ratio |\n| --- | --- | --- | --- | --- | --- |\n'
 for p in "$@"; do
 	name=$(basename "$p" .patch)
 	: > "$out/create.times"
 	: > "$out/make.times"
 	for _ in $(seq "$rounds"); do
 		t0=$(now)
-		"$home/build/bin/ksplice" create --patch "$p" --kdir "$kdir" -o "$out" --json >"$out/report.json" 2>/dev/null
+		"$home/build/bin/ksplice" create --patch "$p" --kdir "$kdir" -o "$out" --json >"$out/report.json" 2>"$out/create.err" ||
+			{ echo "create of $name failed:" >&2; tail -5 "$out/create.err" "$out/report.json" >&2; exit 1; }
 		t1=$(now)
 		patch -s -d "$kdir" -p1 < "$p"
 		t2=$(now)
@@ -50,9 +60,10 @@ for p in "$@"; do
 	floor=$(median < "$out/make.times")
 	ratio=$(echo "$create / $floor" | bc -l)
 	functions=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["functions"]))' "$out/report.json")
-	printf '| %s | %d | %.1f s | %.1f s | %.2f |\n' "$name" "$functions" "$create" "$floor" "$ratio"
-	rows+=("$(printf '{"fix": "%s", "functions": %d, "create_s": [%s], "make_s": [%s], "create_median_s": %.2f, "make_median_s": %.2f, "ratio": %.3f}' \
-		"$name" "$functions" "$(paste -sd, "$out/create.times")" "$(paste -sd, "$out/make.times")" \
+	files=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["files"]))' "$out/report.json")
+	printf '| %s | %d | %d | %.1f s | %.1f s | %.2f |\n' "$name" "$files" "$functions" "$create" "$floor" "$ratio"
+	rows+=("$(printf '{"fix": "%s", "files": %d, "functions": %d, "create_s": [%s], "make_s": [%s], "create_median_s": %.2f, "make_median_s": %.2f, "ratio": %.3f}' \
+		"$name" "$files" "$functions" "$(paste -sd, "$out/create.times")" "$(paste -sd, "$out/make.times")" \
 		"$create" "$floor" "$ratio")")
 done
 

@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
-"""fix-n-functions.py KDIR SRC N: print a fix that changes N functions of
-SRC (a .c file of the built tree KDIR) by one nop each, for benchmarks
-that need a patch of a given size. Functions come from the object's
-symbol table (kept out of line, 16 bytes or more, not __init/__exit),
-in source order."""
+"""fix-n-functions.py KDIR SRC N [NAME,...]: print a fix that changes N
+functions of SRC (a .c file of the built tree KDIR) by one nop each, for
+benchmarks that need a patch of a given size. Functions come from the
+object's symbol table (kept out of line, 16 bytes or more, not
+__init/__exit), in source order, or only those NAMEs."""
 import re
 import subprocess
 import sys
 
 kdir, src, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+only = set(sys.argv[4].split(",")) if len(sys.argv) > 4 else None
 obj = src[:-2] + ".o"
 names = set()
 for line in subprocess.run(["nm", "-S", f"{kdir}/{obj}"], capture_output=True,
                            text=True, check=True).stdout.splitlines():
     fields = line.split()
-    if len(fields) == 4 and fields[2] in "tT" and int(fields[1], 16) >= 16 and "." not in fields[3]:
+    if (len(fields) == 4 and fields[2] in "tT" and int(fields[1], 16) >= 16
+            and "." not in fields[3] and (only is None or fields[3] in only)):
         names.add(fields[3])
 
 lines = open(f"{kdir}/{src}").read().split("\n")

@@ -3,8 +3,8 @@
 # measured finely.  Whole-build timings on this shared machine drift by
 # several percent between two identical builds; here the same compiler
 # command of each of N kernel objects (default 80, spread over the
-# tree) runs plain and with what KSPLICE=1 adds (-fplugin=...,
-# -fno-ipa-ra) back to back, in alternating order, so drift hits both
+# tree) runs plain and as KSPLICE=1 runs it (through ksplice-gcc, with
+# the plugin's argument and -fno-ipa-ra) back to back, in alternating order, so drift hits both
 # alike.  Reports summed CPU time (user+sys) and the ratio.  Needs the
 # tree bench/plugin-overhead.sh builds (build/bench/linux-6.1).
 set -euo pipefail
@@ -14,7 +14,8 @@ kdir=$home/build/bench/linux-6.1
 count=${1:-80}
 plugin=$home/build/gcc-plugin/ksplice_plugin.so
 hash=$(sha1sum "$plugin" | cut -c1-16)
-extra="-fplugin=$plugin -fplugin-arg-ksplice_plugin-version=$hash -fno-ipa-ra"
+extra="-fplugin-arg-ksplice_plugin-version=$hash -fno-ipa-ra"
+wrapper=$home/build/bin/ksplice-gcc
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -44,7 +45,7 @@ for f in "${cmds[@]}"; do
 			c=$(cd "$kdir" && cpu bash -c "$cmd")
 			plain=$(echo "$plain + $c" | bc)
 		else
-			c=$(cd "$kdir" && cpu bash -c "$cmd $extra")
+			c=$(cd "$kdir" && cpu bash -c "$wrapper ${cmd#gcc } $extra")
 			ksplice=$(echo "$ksplice + $c" | bc)
 		fi
 	done

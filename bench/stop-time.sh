@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/stop-time.sh [ROUNDS]: how long the core stops the machine, for a
-# patch of 1 and of 50 functions (a nop added to functions of
+# patch of 1, 10 and 100 functions (a nop added to functions of
 # fs/proc/base.c, bench/fix-n-functions.py), next to an empty
 # stop_machine() measured in the same VM run, rounds interleaved.
 #
@@ -12,15 +12,18 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$home/build/linux-6.1
+# make bench passes its own tree (bench/plugin-overhead.sh builds it).
+kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
+export KSPLICE_TEST_KDIR=$kdir
 rounds=${1:-20}
+sizes="1 10 100"
 work=$home/build/bench/stop-time
 out=$home/bench/results/stop-time.json
 rm -rf "$work"
 mkdir -p "$work/modules" "$(dirname "$out")"
 
-make -s -C "$home" test-kernel >&2
-for n in 1 50; do
+[ -n "${KSPLICE_BENCH_KDIR:-}" ] || make -s -C "$home" test-kernel >&2
+for n in $sizes; do
 	python3 "$home/bench/fix-n-functions.py" "$kdir" fs/proc/base.c "$n" > "$work/fix-$n.patch"
 	"$home/build/bin/ksplice" create --patch "$work/fix-$n.patch" --kdir "$kdir" --id "stop-$n" \
 		-o "$work/modules" >"$work/create-$n.out" 2>"$work/create-$n.err" ||
@@ -31,13 +34,13 @@ done
 
 "$home/tests/vm/run" --modules "$work/modules" -- "
 D=/sys/kernel/ksplice
-for n in 1 50; do
+for n in $sizes; do
 	ksplice apply /ksplice/modules/ksplice-stop-\$n.ko >/dev/null && echo undo > \$D/stop-\$n/stage
 done
 echo \"tasks \$(ls /proc | grep -c '^[0-9]') cpus \$(cat /sys/devices/system/cpu/online)\"
 for i in \$(seq $rounds); do
 	echo \"empty 0 \$(cat \$D/empty_stop_ns)\"
-	for n in 1 50; do
+	for n in $sizes; do
 		echo apply > \$D/stop-\$n/stage || echo \"apply stop-\$n failed: \$(cat \$D/stop-\$n/abort_cause)\"
 		echo \"stop-\$n \$(cat \$D/stop-\$n/stop_ns) \$(cat \$D/stop-\$n/stop_call_ns)\"
 		echo undo > \$D/stop-\$n/stage
@@ -55,14 +58,24 @@ stat() {
 		awk '{ v[NR] = $1 } END { if (NR) printf "%d %d %d\n", v[int((NR + 1) / 2)], v[NR], NR }'
 }
 read -r e_call e_worst e_n < <(stat empty 3)
-read -r w1 w1_worst n1 < <(stat stop-1 2)
-read -r c1 c1_worst _ < <(stat stop-1 3)
-read -r w50 w50_worst n50 < <(stat stop-50 2)
-read -r c50 c50_worst _ < <(stat stop-50 3)
 vm=$(sed -n 's/^tasks \([0-9]*\) cpus \(.*\)$/\1 tasks, CPUs \2/p' "$work/vm.out")
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# every value of column COL of rows named NAME, comma-separated
+samples() { awk -v name="$1" -v col="$2" '$1 == name { print $col }' "$work/vm.out" | paste -sd,; }
+
+json_sizes=
+rows=
+for n in $sizes; do
+	read -r w w_worst n_w < <(stat "stop-$n" 2)
+	read -r c c_worst _ < <(stat "stop-$n" 3)
+	[ "${n_w:-0}" -eq "$rounds" ] || { echo "stop-$n: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
+	json_sizes+=",
+  \"functions_$n\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"n\": $n_w, \"window_samples_ns\": [$(samples "stop-$n" 2)]}"
+	rows+="| $n function$([ "$n" = 1 ] || echo s) | $w / $w_worst ns | $c / $c_worst ns | $(ratio "$c" "$e_call") |
+"
+done
 
 cat > "$out" <<EOF
 {
@@ -70,9 +83,7 @@ cat > "$out" <<EOF
   "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
   "vm": "$vm",
   "rounds": $rounds,
-  "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n},
-  "functions_1": {"window_ns": {"median": $w1, "worst": $w1_worst}, "call_ns": {"median": $c1, "worst": $c1_worst}, "n": $n1},
-  "functions_50": {"window_ns": {"median": $w50, "worst": $w50_worst}, "call_ns": {"median": $c50, "worst": $c50_worst}, "n": $n50}
+  "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes
 }
 EOF
 cat <<EOF
@@ -81,6 +92,5 @@ Stop time, $rounds rounds interleaved in one VM run ($vm; $cpu, $cores cores; QE
 | | stopped window (median / worst) | whole stop_machine() call (median / worst) | call / empty call |
 | --- | --- | --- | --- |
 | empty stop_machine() | - | $e_call / $e_worst ns | 1.00 |
-| 1 function | $w1 / $w1_worst ns | $c1 / $c1_worst ns | $(ratio "$c1" "$e_call") |
-| 50 functions | $w50 / $w50_worst ns | $c50 / $c50_worst ns | $(ratio "$c50" "$e_call") |
+$rows
 EOF

@@ -32,11 +32,13 @@ check_built_tree() {
 }
 
 # The compiler command that built the tree ("gcc", "ccache gcc", "distcc
-# gcc"...), from kbuild's record of init/main.o: the post build must use
-# the same one, or kbuild would see changed commands and rebuild its
-# prepare-stage files too.
+# gcc"...), from kbuild's record of init/main.o, less the "ksplice-" of
+# the wrapper that KSPLICE=1 puts in front of the compiler's name: the
+# post build must use the same one, or kbuild would see changed commands
+# (and Kconfig another CC) and rebuild its prepare-stage files too.
 tree_cc() {
-	sed -n 's|^cmd_init/main\.o := \(.*\) -Wp,-MMD,.*|\1|p' "$kdir/init/.main.o.cmd" 2>/dev/null
+	sed -n 's|^cmd_init/main\.o := \(.*\) -Wp,-MMD,.*|\1|p' "$kdir/init/.main.o.cmd" 2>/dev/null |
+		sed -E 's/(^| )ksplice-([^ ]*)$/\1\2/'
 }
 
 # Files of the tree written since the post build started.

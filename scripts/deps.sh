@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install the Debian packages the build, the test kernel and the VM tests
 # need, but only when one is missing, so a ready machine pays nothing.
+# --bench: also what make bench needs (matplotlib for its plots).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
 	linux-source-6.1 flex bison bc cpio kmod libssl-dev openssl rsync patch git
 	qemu-system-x86 busybox-static xz-utils python3 clang libclang-rt-14-dev ccache distcc
 )
+[ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,78 @@
+#!/bin/bash
+# bench/call-overhead.sh [ROUNDS]: what a caller pays for calling a
+# replaced function. bench/call-overhead/bench_call.ko times a loop of a
+# million calls to int_sqrt() when it loads; in one VM run, each of
+# ROUNDS (10) rounds loads it with int_sqrt() as built and again with
+# int_sqrt() replaced (a patch that adds a nop to it, so the new code is
+# the old code plus one nop, and the jump at the old entry is the
+# difference). Medians per call and their ratio; writes
+# bench/results/call-overhead.json and prints a Markdown table.
+set -euo pipefail
+
+home=$(cd "$(dirname "$0")/.." && pwd)
+# make bench passes its own tree (bench/plugin-overhead.sh builds it).
+kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
+export KSPLICE_TEST_KDIR=$kdir
+rounds=${1:-10}
+loops=1000000
+work=$home/build/bench/call-overhead
+out=$home/bench/results/call-overhead.json
+rm -rf "$work"
+mkdir -p "$work/modules" "$work/module" "$(dirname "$out")"
+
+[ -n "${KSPLICE_BENCH_KDIR:-}" ] || make -s -C "$home" test-kernel >&2
+python3 "$home/bench/fix-n-functions.py" "$kdir" lib/math/int_sqrt.c 1 int_sqrt > "$work/fix.patch"
+"$home/build/bin/ksplice" create --patch "$work/fix.patch" --kdir "$kdir" --id call \
+	-o "$work/modules" >"$work/create.out" 2>"$work/create.err" ||
+	{ tail -5 "$work/create.err" >&2; exit 1; }
+grep -q '^replace int_sqrt ' "$work/create.err" ||
+	{ echo "the patch does not replace int_sqrt" >&2; exit 1; }
+cp "$home/bench/call-overhead/"* "$work/module/"
+make -s -C "$kdir" M="$work/module" modules >&2
+bash "$home/kbuild/sign.sh" "$kdir" "$work/module/bench_call.ko"
+cp "$work/module/bench_call.ko" "$work/modules/"
+
+"$home/tests/vm/run" --modules "$work/modules" -- "
+M=/ksplice/modules
+P=/sys/module/bench_call/parameters/loop_ns
+ksplice apply \$M/ksplice-call.ko >/dev/null && echo undo > /sys/kernel/ksplice/call/stage
+for i in \$(seq $rounds); do
+	insmod \$M/bench_call.ko loops=$loops && echo \"built \$(cat \$P)\" && rmmod bench_call
+	echo apply > /sys/kernel/ksplice/call/stage
+	insmod \$M/bench_call.ko loops=$loops && echo \"replaced \$(cat \$P)\" && rmmod bench_call
+	echo undo > /sys/kernel/ksplice/call/stage
+done
+" > "$work/vm.out"
+
+median() {
+	awk -v name="$1" '$1 == name { print $2 }' "$work/vm.out" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%d %d\n", v[int((NR + 1) / 2)], NR }'
+}
+read -r built n_built < <(median built)
+read -r replaced n_replaced < <(median replaced)
+[ "${n_built:-0}" -eq "$rounds" ] && [ "${n_replaced:-0}" -eq "$rounds" ] ||
+	{ echo "call-overhead: the VM run did not finish its rounds:" >&2; cat "$work/vm.out" >&2; exit 1; }
+per_call() { awk -v t="$1" -v n="$loops" 'BEGIN { printf "%.1f", t / n }'; }
+ratio=$(awk -v a="$replaced" -v b="$built" 'BEGIN { printf "%.3f", a / b }')
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+
+cat > "$out" <<EOT
+{
+  "machine": {"cpu": "$cpu", "cores": $(nproc), "qemu": "TCG, 2 vCPUs"},
+  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
+  "function": "int_sqrt",
+  "rounds": $rounds,
+  "calls_per_round": $loops,
+  "as_built_ns_per_call": $(per_call "$built"),
+  "replaced_ns_per_call": $(per_call "$replaced"),
+  "ratio": $ratio
+}
+EOT
+cat <<EOT
+Call overhead: $loops calls of int_sqrt() per round, medians of $rounds rounds in one VM run ($cpu; QEMU TCG):
+
+| int_sqrt() | ns per call | ratio |
+| --- | --- | --- |
+| as built | $(per_call "$built") | 1.000 |
+| replaced by ksplice | $(per_call "$replaced") | $ratio |
+EOT

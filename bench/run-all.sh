@@ -1,0 +1,62 @@
+#!/bin/bash
+# make bench: every figure of bench/ in one run, on one tree, so that the
+# ratios are taken on the same machine at the same time. The tree is
+# build/bench/linux-6.1, built from clean plain and then with KSPLICE=1
+# by the plugin-overhead figure; the other figures use it as built.
+# Each script writes bench/results/NAME.json; this one collects their
+# tables into bench/results/summary.md and the README's performance
+# section, and draws the plots (bench/plot.py).
+set -euo pipefail
+
+home=$(cd "$(dirname "$0")/.." && pwd)
+results=$home/bench/results
+summary=$results/summary.md
+export KSPLICE_BENCH_KDIR=$home/build/bench/linux-6.1
+mkdir -p "$results" "$home/build/bench"
+start=$(date +%s)
+say() { echo "bench: [$(( ($(date +%s) - start) / 60 ))m] $*" >&2; }
+
+tables=$home/build/bench/tables
+rm -rf "$tables"
+mkdir -p "$tables"
+# figure NAME SCRIPT [ARGS...]: run one figure, keep its table.
+figure() {
+	local name=$1
+	shift
+	say "$name"
+	"$@" > "$tables/$name.md"
+	cat "$tables/$name.md"
+}
+
+figure plugin-overhead bash "$home/bench/plugin-overhead.sh"
+figure create-vs-make env ROUNDS="${ROUNDS:-3}" bash "$home/bench/create-vs-make.sh"
+figure stop-time bash "$home/bench/stop-time.sh" 20
+figure call-overhead bash "$home/bench/call-overhead.sh" 10
+figure diff-speed bash "$home/bench/diff-speed.sh" 60 1000
+say "plots"
+/usr/bin/python3 "$home/bench/plot.py" "$results" >&2
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+{
+	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores,"
+	echo "$(cat "$KSPLICE_BENCH_KDIR/include/config/kernel.release") with tests/config/tiny-6.1.config, VM figures under QEMU TCG."
+	echo "Ratios are the figures to read; seconds depend on this shared machine."
+	for name in create-vs-make plugin-overhead stop-time call-overhead diff-speed; do
+		echo
+		echo "**$(head -1 "$tables/$name.md")**"
+		echo
+		tail -n +2 "$tables/$name.md" | sed '/^$/d'
+		[ ! -f "$results/$name.png" ] || printf '\n![%s](bench/results/%s.png)\n' "$name" "$name"
+	done
+} > "$summary"
+
+# The README shows the latest table, between its two markers.
+readme=$home/README.md
+if grep -q '^<!-- bench:start -->$' "$readme" && grep -q '^<!-- bench:end -->$' "$readme"; then
+	awk -v f="$summary" '
+		/^<!-- bench:end -->$/ { while ((getline l < f) > 0) print l; skip = 0 }
+		!skip { print }
+		/^<!-- bench:start -->$/ { skip = 1 }' "$readme" > "$readme.tmp"
+	mv "$readme.tmp" "$readme"
+fi
+say "done: $summary, README.md"
