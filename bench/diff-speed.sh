@@ -27,9 +27,15 @@ python3 "$home/bench/synth-units.py" "$work/pre" "$units" "$functions"
 python3 "$home/bench/synth-units.py" "$work/post" "$units" "$functions" --changed
 flags="-O2 -c -mcmodel=kernel -fno-pic -mno-red-zone -fno-asynchronous-unwind-tables -fplugin=$plugin"
 echo "diff-speed: compiling $((2 * units)) units of $functions functions" >&2
-(cd "$work/pre" && ls unit_*.c | xargs -P "$(nproc)" -I{} sh -c "gcc $flags -o \$(basename {} .c).o {}")
-(cd "$work/post" && ls unit_*.c | xargs -P "$(nproc)" -I{} sh -c \
-	"gcc $flags -ffunction-sections -fdata-sections -o \$(basename {} .c).o {}")
+# compile_units DIR [FLAGS...]: every unit_*.c of DIR to its .o
+compile_units() {
+	local dir=$1
+	shift
+	printf '%s\n' "$dir"/unit_*.c | xargs -P "$(nproc)" -I{} sh -c 'gcc "$@" -o "${0%.c}.o" "$0"' {} \
+		$flags "$@"
+}
+compile_units "$work/pre"
+compile_units "$work/post" -ffunction-sections -fdata-sections
 nm "$work"/pre/*.o | awk '$2 ~ /^[TtDdBbRr]$/ { print "0000000000000000", $2, $3 }' > "$work/System.map"
 total=$(cat "$work"/pre/*.o | wc -c)
 args=()

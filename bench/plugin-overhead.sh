@@ -32,7 +32,7 @@ build()
 		awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }'
 }
 
-declare -A wall=([plain]=0 [ksplice]=0) cpu=([plain]=0 [ksplice]=0) each=([plain]= [ksplice]=)
+declare -A wall=([plain]=0 [ksplice]=0) cpu=([plain]=0 [ksplice]=0) each=([plain]="" [ksplice]="")
 for round in $(seq "$rounds"); do
 	for variant in plain ksplice; do
 		echo "bench: round $round: building $variant from clean" >&2
