@@ -11,7 +11,7 @@ want=${2:?usage: fix-n-files.sh KDIR N}
 found=0
 echo "Subject: bench: a nop in one function of each of $want files"
 echo
-for src in $(cd "$kdir" && ls fs/proc/*.c fs/*.c kernel/*.c); do
+for src in $(cd "$kdir" && for dir in fs/proc fs kernel; do ls "$dir"/*.c; done); do
 	[ -f "$kdir/${src%.c}.o" ] || continue
 	fix=$(python3 "$home/bench/fix-n-functions.py" "$kdir" "$src" 1 2>/dev/null) || continue
 	sed -n '/^--- /,$p' <<< "$fix"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/stop-time.sh [ROUNDS]: how long the core stops the machine, for a
 # patch of 1, 10 and 100 functions (a nop added to functions of
-# fs/proc/base.c, bench/fix-n-functions.py), next to an empty
-# stop_machine() measured in the same VM run, rounds interleaved.
+# fs/proc/base.c, then array.c and generic.c, bench/fix-n-functions.py),
+# next to an empty stop_machine() measured in the same VM run, rounds
+# interleaved.
 #
 # Per round: an empty stop_machine() (/sys/kernel/ksplice/empty_stop_ns),
 # then apply and undo of each patch; after each apply, the core's
@@ -24,7 +25,7 @@ mkdir -p "$work/modules" "$(dirname "$out")"
 
 [ -n "${KSPLICE_BENCH_KDIR:-}" ] || make -s -C "$home" test-kernel >&2
 for n in $sizes; do
-	python3 "$home/bench/fix-n-functions.py" "$kdir" fs/proc/base.c "$n" > "$work/fix-$n.patch"
+	python3 "$home/bench/fix-n-functions.py" "$kdir" fs/proc/base.c,fs/proc/array.c,fs/proc/generic.c "$n" > "$work/fix-$n.patch"
 	"$home/build/bin/ksplice" create --patch "$work/fix-$n.patch" --kdir "$kdir" --id "stop-$n" \
 		-o "$work/modules" >"$work/create-$n.out" 2>"$work/create-$n.err" ||
 		{ tail -5 "$work/create-$n.err" >&2; exit 1; }
