@@ -5,8 +5,9 @@
 # that floor, its first run about 20x). Both are timed in the same run,
 # in turns, on the test kernel; the ratio of the medians is what to read,
 # not the seconds (this machine is shared and noisy). The floor applies
-# the fix, builds, then reverts it and builds again (untimed), so every
-# round starts from the same tree; the core that create links against is
+# the fix and builds, then reverts it and builds again, so every round
+# starts from the same tree; both builds recompile the same files and
+# relink, so both are floor samples; the core that create links against is
 # built once beforehand, as it is for every fix after a tree's first.
 # Writes bench/results/create-vs-make.json and prints a Markdown table.
 set -euo pipefail
@@ -52,9 +53,12 @@ for p in "$@"; do
 		make -s -C "$kdir" KSPLICE=1 >/dev/null 2>&1
 		t3=$(now)
 		patch -s -R -d "$kdir" -p1 < "$p"
+		t4=$(now)
 		make -s -C "$kdir" KSPLICE=1 >/dev/null 2>&1
+		t5=$(now)
 		echo "$t1 - $t0" | bc >> "$out/create.times"
 		echo "$t3 - $t2" | bc >> "$out/make.times"
+		echo "$t5 - $t4" | bc >> "$out/make.times"
 	done
 	create=$(median < "$out/create.times")
 	floor=$(median < "$out/make.times")

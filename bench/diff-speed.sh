@@ -8,14 +8,15 @@
 # as the booted kernel's objects, post as create rebuilds them
 # (-ffunction-sections -fdata-sections) with one function changed;
 # patchgen reads all pairs, compares every function and writes the
-# patch (the changed function and its inliners). Wall time (median of ROUNDS, 5) and peak memory;
-# writes bench/results/diff-speed.json and prints a Markdown table.
+# patch (the changed function and its inliners). Wall time (median of
+# ROUNDS, 3) and peak memory; writes bench/results/diff-speed.json and
+# prints a Markdown table.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
 units=${1:-60}
 functions=${2:-1000}
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-3}
 plugin=$home/build/gcc-plugin/ksplice_plugin.so
 work=$home/build/bench/diff-speed
 out=$home/bench/results/diff-speed.json
