@@ -35,14 +35,19 @@ cp "$work/module/bench_call.ko" "$work/modules/"
 "$home/tests/vm/run" --modules "$work/modules" -- "
 M=/ksplice/modules
 P=/sys/module/bench_call/parameters/loop_ns
-ksplice apply \$M/ksplice-call.ko >/dev/null && echo undo > /sys/kernel/ksplice/call/stage
+S=/sys/kernel/ksplice/call/stage
+ksplice apply \$M/ksplice-call.ko >/dev/null && echo undo > \$S || echo 'apply failed'
 for i in \$(seq $rounds); do
 	insmod \$M/bench_call.ko loops=$loops && echo \"built \$(cat \$P)\" && rmmod bench_call
-	echo apply > /sys/kernel/ksplice/call/stage
+	echo apply > \$S || echo \"apply failed: \$(cat /sys/kernel/ksplice/call/abort_cause)\"
 	insmod \$M/bench_call.ko loops=$loops && echo \"replaced \$(cat \$P)\" && rmmod bench_call
-	echo undo > /sys/kernel/ksplice/call/stage
+	echo undo > \$S
 done
 " > "$work/vm.out"
+if grep -q failed "$work/vm.out"; then
+	grep failed "$work/vm.out" >&2
+	exit 1
+fi
 
 median() {
 	awk -v name="$1" '$1 == name { print $2 }' "$work/vm.out" | sort -n |
