@@ -69,10 +69,11 @@ demo: deps all
 	@bash tests/demo.sh
 
 # Not part of check: about 40 minutes, and figures, not pass or fail.
+# FROM=NAME starts at that figure, keeping the earlier ones' tables.
 bench:
 	@bash scripts/deps.sh --bench
 	@$(MAKE) -s all
-	@bash bench/run-all.sh
+	@bash bench/run-all.sh $(FROM)
 
 # libFuzzer over patchgen's object and fingerprint readers (clang, ASan,
 # UBSan), seeded with objects compiled here; FUZZ_SECONDS bounds it.

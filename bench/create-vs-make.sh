@@ -38,6 +38,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 make -s -C "$kdir" KSPLICE=1 >/dev/null
 
 rows=()
+echo "Create time: ksplice create next to an incremental make of the same change, in the same tree ($rounds round(s); each gives one create and two makes, with and without the fix; medians):"
+echo
 printf '| fix | files | functions | create (median) | incremental make (median) | ratio |\n| --- | --- | --- | --- | --- | --- |\n'
 for p in "$@"; do
 	name=$(basename "$p" .patch)

@@ -6,6 +6,9 @@
 # Each script writes bench/results/NAME.json; this one collects their
 # tables into bench/results/summary.md and the README's performance
 # section, and draws the plots (bench/plot.py).
+#
+# bench/run-all.sh [FIRST]: start at figure FIRST, keeping the tables of
+# the figures before it from an earlier run (after one failed).
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,12 +20,19 @@ start=$(date +%s)
 say() { echo "bench: [$(( ($(date +%s) - start) / 60 ))m] $*" >&2; }
 
 tables=$home/build/bench/tables
-rm -rf "$tables"
+first=${1:-}
+[ -n "$first" ] || rm -rf "$tables"
 mkdir -p "$tables"
 # figure NAME SCRIPT [ARGS...]: run one figure, keep its table.
 figure() {
 	local name=$1
 	shift
+	if [ -n "$first" ] && [ "$name" != "$first" ]; then
+		[ -s "$tables/$name.md" ] || { echo "bench: no table of $name from an earlier run" >&2; exit 1; }
+		say "$name: kept from the earlier run"
+		return
+	fi
+	first=
 	say "$name"
 	"$@" > "$tables/$name.md"
 	cat "$tables/$name.md"
@@ -30,7 +40,7 @@ figure() {
 
 # Rounds chosen to fit about 40 minutes here; the scripts alone take more.
 figure plugin-overhead env ROUNDS=1 bash "$home/bench/plugin-overhead.sh"
-figure create-vs-make env ROUNDS=2 bash "$home/bench/create-vs-make.sh"
+figure create-vs-make env ROUNDS=1 bash "$home/bench/create-vs-make.sh"
 figure stop-time bash "$home/bench/stop-time.sh" 10
 figure call-overhead bash "$home/bench/call-overhead.sh" 10
 figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh" 60 1000

@@ -16,7 +16,7 @@ static ulong loops = 1000000;
 module_param(loops, ulong, 0444);
 MODULE_PARM_DESC(loops, "calls to time");
 
-static ullong loop_ns;
+static unsigned long long loop_ns;
 module_param(loop_ns, ullong, 0444);
 MODULE_PARM_DESC(loop_ns, "nanoseconds the calls took (read-only result)");
 
