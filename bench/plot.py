@@ -67,13 +67,13 @@ if data:
     sizes = sorted((int(k.split("_")[1]), v) for k, v in data.items() if k.startswith("functions_"))
     series = [[s / 1e6 for s in data["empty_stop_machine_ns"]["samples"]]]
     series += [[s / 1e6 for s in v["window_samples_ns"]] for _, v in sizes]
-    labels = ["empty\nstop_machine()"] + [f"{n} function{'s' if n > 1 else ''}" for n, _ in sizes]
+    labels = ["empty stop_machine()\n(whole call)"] + [f"{n} function{'s' if n > 1 else ''}" for n, _ in sizes]
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.boxplot(series, labels=labels, showfliers=True)
     for i, s in enumerate(series, start=1):
         ax.scatter([i] * len(s), s, s=8, alpha=0.5)
     ax.set_yscale("log")
     ax.set_ylabel("ms (log scale)")
-    ax.set_title(f"Stopped window, {data['rounds']} rounds in one VM run", fontsize=10)
+    ax.set_title(f"Stopped window per patch, next to an empty stop_machine() call; {data['rounds']} rounds, one VM run", fontsize=9)
     fig.text(0.01, 0.01, machine(data), fontsize=7)
     save(fig, "stop-time")
