@@ -8,7 +8,8 @@
 # section, and draws the plots (bench/plot.py).
 #
 # bench/run-all.sh [FIRST]: start at figure FIRST, keeping the tables of
-# the figures before it from an earlier run (after one failed).
+# the figures before it from an earlier run (after one failed); FIRST
+# "summary" reruns no figure, only the plots, summary and README.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
