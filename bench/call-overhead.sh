@@ -10,6 +10,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
 kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
 export KSPLICE_TEST_KDIR=$kdir
@@ -44,22 +45,15 @@ for i in \$(seq $rounds); do
 	echo undo > \$S
 done
 " > "$work/vm.out"
-if grep -q failed "$work/vm.out"; then
-	grep failed "$work/vm.out" >&2
-	exit 1
-fi
+stop_on_vm_failure "$work/vm.out"
 
-median() {
-	awk -v name="$1" '$1 == name { print $2 }' "$work/vm.out" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) printf "%d %d\n", v[int((NR + 1) / 2)], NR }'
-}
-read -r built n_built < <(median built)
-read -r replaced n_replaced < <(median replaced)
+read -r built _ n_built < <(row_stats "$work/vm.out" built 2)
+read -r replaced _ n_replaced < <(row_stats "$work/vm.out" replaced 2)
 [ "${n_built:-0}" -eq "$rounds" ] && [ "${n_replaced:-0}" -eq "$rounds" ] ||
 	{ echo "call-overhead: the VM run did not finish its rounds:" >&2; cat "$work/vm.out" >&2; exit 1; }
 per_call() { awk -v t="$1" -v n="$loops" 'BEGIN { printf "%.1f", t / n }'; }
 ratio=$(awk -v a="$replaced" -v b="$built" 'BEGIN { printf "%.3f", a / b }')
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu=$(cpu_model)
 
 cat > "$out" <<EOT
 {

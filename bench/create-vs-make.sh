@@ -13,6 +13,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
 kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
 export KSPLICE_TEST_KDIR=$kdir
@@ -77,7 +78,7 @@ mkdir -p "$(dirname "$results")"
 {
 	printf '{\n  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	printf '  "machine": {"cpu": "%s", "cores": %d},\n' \
-		"$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)" "$(nproc)"
+		"$(cpu_model)" "$(nproc)"
 	printf '  "kernel": "%s (tests/config/tiny-6.1.config)",\n' "$(cat "$kdir/include/config/kernel.release")"
 	printf '  "rounds": %d,\n  "fixes": [\n    %s\n  ]\n}\n' "$rounds" "$(IFS=,; echo "${rows[*]}" | sed 's/},{/},\n    {/g')"
 } > "$results"

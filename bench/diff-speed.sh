@@ -14,6 +14,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 units=${1:-60}
 functions=${2:-1000}
 rounds=${ROUNDS:-3}
@@ -72,7 +73,7 @@ replaced=$(grep -c '^replace ' "$work/run/out" || true)
 [ "$replaced" -ge 1 ] || { echo "diff-speed: patchgen replaced nothing" >&2; exit 1; }
 compared=$(cat "$work"/pre/*.o | strings | grep -c '^fn ' || true)
 median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu=$(cpu_model)
 
 cat > "$out" <<EOT
 {

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 kdir=$home/build/bench/linux-6.1
 rounds=${ROUNDS:-1}
 jobs=${JOBS:-$(nproc)}
@@ -49,7 +50,7 @@ mkdir -p "$(dirname "$results")"
 cat > "$results" <<EOT
 {
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
-  "machine": {"cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)", "cores": $(nproc)},
+  "machine": {"cpu": "$(cpu_model)", "cores": $(nproc)},
   "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
   "jobs": $jobs,
   "plain": [${each[plain]}],

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 results=$home/bench/results
 summary=$results/summary.md
 export KSPLICE_BENCH_KDIR=$home/build/bench/linux-6.1
@@ -48,7 +49,7 @@ figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh" 60 1000
 say "plots"
 /usr/bin/python3 "$home/bench/plot.py" "$results" >&2
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu=$(cpu_model)
 {
 	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores,"
 	echo "$(cat "$KSPLICE_BENCH_KDIR/include/config/kernel.release") with tests/config/tiny-6.1.config, VM figures under QEMU TCG."

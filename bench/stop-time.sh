@@ -13,6 +13,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
+source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
 kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
 export KSPLICE_TEST_KDIR=$kdir
@@ -48,19 +49,13 @@ for i in \$(seq $rounds); do
 	done
 done
 " > "$work/vm.out"
-if grep -q failed "$work/vm.out"; then
-	grep failed "$work/vm.out" >&2
-	exit 1
-fi
+stop_on_vm_failure "$work/vm.out"
 
-# median and worst of column COL (2: window, 3: call) of rows named NAME
-stat() {
-	awk -v name="$1" -v col="$2" '$1 == name { print $col }' "$work/vm.out" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) printf "%d %d %d\n", v[int((NR + 1) / 2)], v[NR], NR }'
-}
+# median, worst and count of column COL (2: window, 3: call) of rows NAME
+stat() { row_stats "$work/vm.out" "$1" "$2"; }
 read -r e_call e_worst e_n < <(stat empty 3)
 vm=$(sed -n 's/^tasks \([0-9]*\) cpus \(.*\)$/\1 tasks, CPUs \2/p' "$work/vm.out")
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu=$(cpu_model)
 cores=$(nproc)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # every value of column COL of rows named NAME, comma-separated
