@@ -32,7 +32,7 @@ PATCHGEN_HDR := $(wildcard patchgen/*.h)
 CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c
 CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h
 
-all: $(PLUGIN) $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER)
+all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER)
 
 deps:
 	@bash scripts/deps.sh
@@ -41,6 +41,12 @@ $(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
 		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $(PLUGIN_SRC)
+
+# The plugin's id: the first 16 hex digits of its sha1, written once
+# here so that ksplice-gcc, which checks it on every compile, need not
+# hash the plugin each time. Makefile.ksplice and the wrapper read it.
+$(PLUGIN).id: $(PLUGIN)
+	sha1sum $< | cut -c1-16 > $@
 
 $(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h kmod/include/ksplice_hook_kinds.h
 	@mkdir -p $(dir $@)
@@ -89,6 +95,7 @@ install: all
 	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
 	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
 	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN)
+	install -m 0644 $(PLUGIN).id $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN).id
 	$(call wrapper,$(PREFIX)/lib/ksplice/$(PLUGIN),$(PREFIX)/lib/ksplice/$(CC_WRAPPER),$(BUILD)/bin/ksplice-gcc.installed)
 	install -D -m 0755 $(BUILD)/bin/ksplice-gcc.installed $(DESTDIR)$(PREFIX)/lib/ksplice/$(CC_WRAPPER)
 	ln -sfn ../lib/ksplice/$(CC_WRAPPER) $(DESTDIR)$(PREFIX)/bin/ksplice-gcc

@@ -13,7 +13,7 @@ home=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$home/build/bench/linux-6.1
 count=${1:-80}
 plugin=$home/build/gcc-plugin/ksplice_plugin.so
-hash=$(sha1sum "$plugin" | cut -c1-16)
+hash=$(cat "$plugin.id")
 extra="-fplugin-arg-ksplice_plugin-version=$hash -fno-ipa-ra"
 wrapper=$home/build/bin/ksplice-gcc
 out=$(mktemp -d)
