@@ -6,7 +6,8 @@
 # tree) runs plain and as KSPLICE=1 runs it (through ksplice-gcc, with
 # the plugin's argument and -fno-ipa-ra) back to back, in alternating order, so drift hits both
 # alike.  Reports summed CPU time (user+sys) and the ratio.  Needs the
-# tree bench/plugin-overhead.sh builds (build/bench/linux-6.1).
+# tree bench/plugin-overhead.sh builds (build/bench/linux-6.1); its
+# commands are the KSPLICE=1 build's, from which the plain ones are made.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ trap 'rm -rf "$out"' EXIT
 [ -f "$kdir/vmlinux" ] || { echo "run bench/plugin-overhead.sh first" >&2; exit 1; }
 # C files of vmlinux (KBUILD_CFLAGS has -mcmodel=kernel), not boot code or asm.
 mapfile -t cmds < <(find "$kdir" -name '.*.o.cmd' -newer "$kdir/.config" | sort |
-	xargs grep -lE '^cmd_.* := gcc .*-mcmodel=kernel.* [^ ]+\.c( *;|$)' | awk -v n="$count" '{ all[NR] = $0 }
+	xargs grep -lE '^cmd_.* := (ksplice-)?gcc .*-mcmodel=kernel.* [^ ]+\.c( *;|$)' | awk -v n="$count" '{ all[NR] = $0 }
 	END { step = NR / n; for (i = 0; i < n && i * step < NR; i++) print all[int(i * step) + 1] }')
 
 # cpu CMD...: user+sys seconds of one run.
@@ -37,7 +38,8 @@ ksplice=0
 n=0
 for f in "${cmds[@]}"; do
 	cmd=$(sed -n 's/^cmd_[^ ]* := //p' "$f" | cut -d';' -f1 |
-		sed 's/-Wp,-MMD,[^ ]*//; s/ -o [^ ]*/ -o '"${out//\//\\/}"'\/x.o/')
+		sed 's/-Wp,-MMD,[^ ]*//; s/ -o [^ ]*/ -o '"${out//\//\\/}"'\/x.o/' |
+		sed -E 's/^ksplice-gcc /gcc /; s/ -fplugin-arg-ksplice_plugin-version=[^ ]*//; s/ -fno-ipa-ra//')
 	n=$((n + 1))
 	# Odd objects plain first, even ones KSPLICE=1 first.
 	for turn in 0 1; do
