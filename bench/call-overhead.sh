@@ -12,8 +12,8 @@ set -euo pipefail
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
-kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
-export KSPLICE_TEST_KDIR=$kdir
+[ -z "${KSPLICE_BENCH_KDIR:-}" ] || export KSPLICE_TEST_KDIR=$KSPLICE_BENCH_KDIR
+source "$home/tests/lib/kernel.sh"
 rounds=${1:-10}
 loops=1000000
 work=$home/build/bench/call-overhead
@@ -58,7 +58,7 @@ cpu=$(cpu_model)
 cat > "$out" <<EOT
 {
   "machine": {"cpu": "$cpu", "cores": $(nproc), "qemu": "TCG, 2 vCPUs"},
-  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
+  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny.config)",
   "function": "int_sqrt",
   "rounds": $rounds,
   "calls_per_round": $loops,

@@ -15,8 +15,8 @@ set -euo pipefail
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
-kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
-export KSPLICE_TEST_KDIR=$kdir
+[ -z "${KSPLICE_BENCH_KDIR:-}" ] || export KSPLICE_TEST_KDIR=$KSPLICE_BENCH_KDIR
+source "$home/tests/lib/kernel.sh"
 rounds=${ROUNDS:-3}
 results=$home/bench/results/create-vs-make.json
 [ -n "${KSPLICE_BENCH_KDIR:-}" ] || make -s -C "$home" test-kernel >&2
@@ -79,7 +79,7 @@ mkdir -p "$(dirname "$results")"
 	printf '{\n  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	printf '  "machine": {"cpu": "%s", "cores": %d},\n' \
 		"$(cpu_model)" "$(nproc)"
-	printf '  "kernel": "%s (tests/config/tiny-6.1.config)",\n' "$(cat "$kdir/include/config/kernel.release")"
+	printf '  "kernel": "%s (tests/config/tiny.config)",\n' "$(cat "$kdir/include/config/kernel.release")"
 	printf '  "rounds": %d,\n  "fixes": [\n    %s\n  ]\n}\n' "$rounds" "$(IFS=,; echo "${rows[*]}" | sed 's/},{/},\n    {/g')"
 } > "$results"
 echo "wrote ${results#$home/}" >&2

@@ -51,7 +51,7 @@ cat > "$results" <<EOT
 {
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "machine": {"cpu": "$(cpu_model)", "cores": $(nproc)},
-  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
+  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny.config)",
   "jobs": $jobs,
   "plain": [${each[plain]}],
   "ksplice": [${each[ksplice]}],

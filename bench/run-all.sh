@@ -52,7 +52,7 @@ say "plots"
 cpu=$(cpu_model)
 {
 	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores,"
-	echo "$(cat "$KSPLICE_BENCH_KDIR/include/config/kernel.release") with tests/config/tiny-6.1.config, VM figures under QEMU TCG."
+	echo "$(cat "$KSPLICE_BENCH_KDIR/include/config/kernel.release") with tests/config/tiny.config, VM figures under QEMU TCG."
 	echo "Ratios are the figures to read; seconds depend on this shared machine."
 	for name in create-vs-make plugin-overhead stop-time call-overhead diff-speed; do
 		echo

@@ -15,8 +15,8 @@ set -euo pipefail
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/bench/lib.sh"
 # make bench passes its own tree (bench/plugin-overhead.sh builds it).
-kdir=${KSPLICE_BENCH_KDIR:-$home/build/linux-6.1}
-export KSPLICE_TEST_KDIR=$kdir
+[ -z "${KSPLICE_BENCH_KDIR:-}" ] || export KSPLICE_TEST_KDIR=$KSPLICE_BENCH_KDIR
+source "$home/tests/lib/kernel.sh"
 rounds=${1:-20}
 sizes="1 10 100"
 work=$home/build/bench/stop-time
@@ -76,7 +76,7 @@ done
 cat > "$out" <<EOF
 {
   "machine": {"cpu": "$cpu", "cores": $cores, "qemu": "TCG, 2 vCPUs"},
-  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny-6.1.config)",
+  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny.config)",
   "vm": "$vm",
   "rounds": $rounds,
   "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes

@@ -1,39 +1,52 @@
 #!/bin/bash
-# make test-kernel: extract Debian's 6.1 source into build/linux-6.1,
-# configure it from tests/config/tiny-6.1.config and build it with
-# `make KSPLICE=1`. Every step is skipped when its output is current, and
-# the kernel build itself is kbuild's incremental one, so a second run
-# compiles nothing.
+# make test-kernel: extract Debian's kernel source, configure it as the
+# test kernel KSPLICE_TEST_KERNEL names (tests/lib/kernel.sh: tiny-6.1 by
+# default, distro-6.1, tiny-6.12) and build it with `make KSPLICE=1`.
+# Every step is skipped when its output is current, and the kernel build
+# itself is kbuild's incremental one, so a second run compiles nothing.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
-kver=${KSPLICE_TEST_KVER:-6.1}
-kdir=${KSPLICE_TEST_KDIR:-$home/build/linux-$kver}
-tarball=/usr/src/linux-source-$kver.tar.xz
-fragment=$home/tests/config/tiny-$kver.config
+source "$home/tests/lib/kernel.sh"
 jobs=${JOBS:-$(nproc)}
 
-step() { echo "test-kernel: $*"; }
+step() { echo "test-kernel ($test_kernel): $*"; }
+
+# The cache keeps one tree per kernel: drop those of an older source or
+# configuration (1.5 GB and more each).
+if [ "${kdir%/*}" = "$test_kernel_cache" ]; then
+	for old in "$test_kernel_cache/$test_kernel"-*; do
+		[ "$old" = "$kdir" ] || [ ! -d "$old" ] || { step "removing the outdated $old"; rm -rf "$old"; }
+	done
+fi
 
 if [ ! -f "$kdir/Makefile" ]; then
-	[ -f "$tarball" ] || { echo "test-kernel: $tarball missing (apt-get install linux-source-$kver)" >&2; exit 1; }
-	step "extracting $tarball"
+	[ -f "$test_kernel_tarball" ] || {
+		echo "test-kernel: $test_kernel_tarball missing (apt-get install linux-source-$test_kernel_version)" >&2
+		exit 1
+	}
+	step "extracting $test_kernel_tarball into $kdir"
+	rm -rf "$kdir.tmp"
 	mkdir -p "$kdir.tmp"
-	tar -xf "$tarball" -C "$kdir.tmp" --strip-components=1
+	tar -xf "$test_kernel_tarball" -C "$kdir.tmp" --strip-components=1
 	mv "$kdir.tmp" "$kdir"
 fi
 
 KSPLICE_HOME=$home bash "$home/kbuild/setup.sh" "$kdir" >/dev/null
 
-# The fragment's checksum lives next to .config, so editing the fragment
+# The fragments' checksum lives next to .config, so editing a fragment
 # reconfigures and nothing else does.
-sum=$(sha1sum "$fragment" | cut -d' ' -f1)
+sum=$(cat "${test_kernel_fragments[@]}" | sha1sum | cut -d' ' -f1)
 if [ ! -f "$kdir/.config" ] || [ "$(cat "$kdir/.ksplice-config.sha1" 2>/dev/null)" != "$sum" ]; then
-	step "configuring from ${fragment#$home/}"
+	step "configuring from ${test_kernel_fragments[*]#"$home"/}"
 	make -C "$kdir" -s tinyconfig >/dev/null
-	(cd "$kdir" && scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null)
+	(cd "$kdir" && scripts/kconfig/merge_config.sh -m .config "${test_kernel_fragments[@]}" >/dev/null)
 	make -C "$kdir" -s olddefconfig
-	missing=$(grep '^CONFIG_.*=y' "$fragment" | while read -r l; do grep -qx "$l" "$kdir/.config" || echo "$l"; done)
+	# The last fragment to set an option decides it.
+	missing=$(cat "${test_kernel_fragments[@]}" | grep -E '^CONFIG_.*=|^# CONFIG_.* is not set' |
+		sed -E 's/^# (CONFIG_[^ ]*) is not set/\1=n/' |
+		awk -F= '{ v[$1] = $0; o[$1] = NR } END { for (k in v) print o[k], v[k] }' | sort -n |
+		cut -d' ' -f2- | grep '=y$' | while read -r l; do grep -qx "$l" "$kdir/.config" || echo "$l"; done)
 	if [ -n "$missing" ]; then
 		echo "test-kernel: config options did not stick: $missing" >&2
 		exit 1
@@ -44,7 +57,7 @@ fi
 # bench/plugin-overhead.sh times the builds itself.
 [ -z "${KSPLICE_TEST_CONFIGURE_ONLY:-}" ] || exit 0
 
-step "building $(basename "$kdir") with KSPLICE=1 (-j$jobs)"
+step "building with KSPLICE=1 (-j$jobs)"
 start=$(date +%s)
 make -C "$kdir" -s -j"$jobs" KSPLICE=1
 step "done in $(( $(date +%s) - start ))s: $kdir/arch/x86/boot/bzImage"

@@ -145,12 +145,13 @@ static struct ksplice_site *live_site_at(unsigned long addr, bool bottom,
  * jump sits at its patch site, the bytes the first such patch replaced,
  * and where (*site).  NULL if the function's entry is its own.
  */
-const u8 *ksplice_original_entry(unsigned long addr, unsigned long *site)
+const u8 *ksplice_original_entry(const struct ksplice_func *func,
+				 unsigned long addr, unsigned long *site)
 {
 	struct ksplice_priv *owner;
 	unsigned int index;
 
-	*site = ksplice_arch_patch_site(addr);
+	*site = addr + func->jump_offset;
 	if (!live_site_at(*site, true, &owner, &index))
 		return NULL;
 	return owner->patch->funcs[index].saved;
@@ -187,9 +188,13 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	if (func->cold && ksplice_resolve_symbol(priv, func->module, func->cold,
 						 &site->cold_addr))
 		return -ENOENT;
-	site->addr = ksplice_arch_patch_site(addr);
+	site->addr = addr + func->jump_offset;
 	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
 		ksplice_set_cause(priv, "too_short: %s", func->name);
+		return -EINVAL;
+	}
+	if (!ksplice_arch_can_jump_at(site->addr)) {
+		ksplice_set_cause(priv, "entry_site: %s", func->name);
 		return -EINVAL;
 	}
 	site->expect = NULL;
@@ -632,7 +637,7 @@ int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 	if (ret)
 		goto out;
 	/* No stack may point anywhere into the replacement code. */
-	ksplice_arch_module_text(priv->patch->owner, &range.start,
+	ksplice_kernel_module_text(priv->patch->owner, &range.start,
 				 &range.end);
 	ret = run_stopped(priv, &range, 1, restore_entries, caller_sp, true);
 	if (ret)
@@ -657,7 +662,7 @@ static int check_func(const struct ksplice_patch *patch, unsigned int i)
 		       patch->id, i);
 		return -EINVAL;
 	}
-	ksplice_arch_module_text(patch->owner, &start, &end);
+	ksplice_kernel_module_text(patch->owner, &start, &end);
 	if (code < start || code >= end || func->new_size > end - code) {
 		pr_err("%s: new code of %s lies outside the module text\n",
 		       patch->id, func->name);

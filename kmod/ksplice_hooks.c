@@ -14,7 +14,7 @@ int ksplice_check_hooks(const struct ksplice_patch *patch)
 		pr_err("%s: %u hooks but no table\n", patch->id, patch->nr_hooks);
 		return -EINVAL;
 	}
-	ksplice_arch_module_text(patch->owner, &start, &end);
+	ksplice_kernel_module_text(patch->owner, &start, &end);
 	for (i = 0; i < patch->nr_hooks; i++) {
 		const struct ksplice_hook *hook = &patch->hooks[i];
 

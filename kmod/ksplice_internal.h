@@ -73,7 +73,8 @@ extern struct mutex ksplice_mutex;
 extern struct list_head ksplice_patches;
 int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp);
 int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
-const u8 *ksplice_original_entry(unsigned long addr, unsigned long *site);
+const u8 *ksplice_original_entry(const struct ksplice_func *func,
+				 unsigned long addr, unsigned long *site);
 void ksplice_module_going(struct ksplice_priv *priv, const char *module);
 int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp);
 const char *ksplice_stage_name(enum ksplice_stage stage);
@@ -173,14 +174,21 @@ struct ksplice_stop {
 int ksplice_stop_once(struct ksplice_stop *stop);
 int ksplice_empty_stop(u64 *call_ns);
 
-/* arch/<arch>/ksplice_arch.c: everything arch- or version-specific. */
+/* ksplice_kernel.c: everything that differs between kernel versions. */
 typedef int (*ksplice_symbol_fn)(void *data, const char *name,
 				 unsigned long addr);
 
+int ksplice_kernel_init(void);
+int ksplice_kernel_each_symbol(ksplice_symbol_fn fn, void *data);
+void ksplice_kernel_module_text(const struct module *mod,
+				unsigned long *start, unsigned long *end);
+bool ksplice_kernel_in_module_core(const struct module *mod,
+				   unsigned long addr, unsigned long size);
+
+/* arch/<arch>/ksplice_arch.c: everything architecture-specific. */
 int ksplice_arch_init(void);
 bool ksplice_arch_can_call(unsigned long addr);
-int ksplice_arch_each_symbol(ksplice_symbol_fn fn, void *data);
-unsigned long ksplice_arch_patch_site(unsigned long func_addr);
+bool ksplice_arch_can_jump_at(unsigned long site);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len);
@@ -189,9 +197,5 @@ unsigned long ksplice_arch_current_sp(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
 bool ksplice_arch_task_stack(struct task_struct *task,
 			     unsigned long *low, unsigned long *high);
-void ksplice_arch_module_text(const struct module *mod,
-			      unsigned long *start, unsigned long *end);
-void ksplice_arch_module_core(const struct module *mod,
-			      unsigned long *start, unsigned long *end);
 
 #endif /* KSPLICE_INTERNAL_H */

@@ -14,7 +14,7 @@
 
 #include "ksplice_hook_kinds.h"
 
-#define KSPLICE_ABI_VERSION 2
+#define KSPLICE_ABI_VERSION 3
 
 enum ksplice_reloc_type {
 	KSPLICE_RELOC_PC32 = 1,	/* *(s32 *)where = S + A - where */
@@ -51,6 +51,11 @@ struct ksplice_func {
 	void *new_code;		/* replacement entry, inside this patch module */
 	unsigned long new_size;
 	unsigned long pre_size;	/* size in the pre build */
+	/*
+	 * Where the jump goes, from the entry: past an endbr64 and an ftrace
+	 * call site, which the kernel needs and rewrites (patchgen decides).
+	 */
+	unsigned long jump_offset;
 	const unsigned char *pre_bytes;	/* code in the pre build */
 	const unsigned char *pre_mask;	/* nonzero: byte differs at run time */
 	const char *cold;	/* its .cold part, which no task may be in either */

@@ -28,7 +28,7 @@ static unsigned int reloc_size(unsigned int type)
 /* Registration-time check of what patchgen wrote; messages name the bad entry. */
 int ksplice_check_relocs(const struct ksplice_patch *patch)
 {
-	unsigned long start, end, where;
+	unsigned long where;
 	unsigned int i, size;
 
 	if (patch->nr_relocs && !patch->relocs) {
@@ -36,7 +36,6 @@ int ksplice_check_relocs(const struct ksplice_patch *patch)
 		       patch->nr_relocs);
 		return -EINVAL;
 	}
-	ksplice_arch_module_core(patch->owner, &start, &end);
 	for (i = 0; i < patch->nr_relocs; i++) {
 		const struct ksplice_reloc *r = &patch->relocs[i];
 
@@ -47,7 +46,7 @@ int ksplice_check_relocs(const struct ksplice_patch *patch)
 			       patch->id, i, r->type);
 			return -EINVAL;
 		}
-		if (where < start || where + size > end) {
+		if (!ksplice_kernel_in_module_core(patch->owner, where, size)) {
 			pr_err("%s: relocation %u (%s) lies outside the module\n",
 			       patch->id, i, r->symbol);
 			return -EINVAL;

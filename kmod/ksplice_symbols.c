@@ -109,6 +109,8 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 		return -ENOENT;
 	ksplice_kernel.text_mutex = (struct mutex *)addr;
 
+	if (ksplice_kernel_init())
+		return -ENOENT;
 	return ksplice_arch_init();
 }
 
@@ -124,7 +126,7 @@ static bool running_code_matches(const struct ksplice_func *func,
 	u8 buf[64];
 
 	/* Under another patch's jump: the bytes it replaced. */
-	original = ksplice_original_entry(addr, &site);
+	original = ksplice_original_entry(func, addr, &site);
 	for (off = 0; off < func->pre_size; off += len) {
 		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
 		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len))
@@ -188,7 +190,7 @@ int ksplice_find_func(struct ksplice_priv *priv,
 		return 0;
 	}
 
-	ksplice_arch_each_symbol(find_func_cb, &ctx);
+	ksplice_kernel_each_symbol(find_func_cb, &ctx);
 	if (!ctx.named) {
 		ksplice_set_cause(priv, "not_found: %s", func->name);
 		return -ENOENT;
@@ -248,7 +250,7 @@ int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
 		return 0;
 	}
 
-	ksplice_arch_each_symbol(resolve_cb, &ctx);
+	ksplice_kernel_each_symbol(resolve_cb, &ctx);
 	if (!ctx.hits) {
 		ksplice_set_cause(priv, "not_found: %s", name);
 		return -ENOENT;

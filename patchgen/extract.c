@@ -443,6 +443,25 @@ static const char *changed_readonly_data(const struct unit *unit, const char *na
 	return NULL;
 }
 
+static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+/*
+ * Where the jump goes in PRE: past an entry endbr64 (indirect calls must
+ * still land on one), and past the ftrace call site that follows it on
+ * kernels with ftrace, which ftrace and kprobes keep rewriting; they
+ * then keep working on the function, and the jump never meets their
+ * bytes.
+ */
+static unsigned long jump_offset(const struct unit *unit, const struct symbol *pre)
+{
+	unsigned long entry = pre->sym.st_value, off = 0;
+
+	if (pre->sym.st_size >= sizeof(endbr64) &&
+	    !memcmp(pre->sec->bytes + entry, endbr64, sizeof(endbr64)))
+		off = sizeof(endbr64);
+	return off + special_ftrace_site_at(&unit->pre, pre->sec, entry + off);
+}
+
 /* Replace PRE_NAME, the running copy, with the post build's POST_FP. */
 static int add_function(struct patch *patch, struct unit *unit, const char *pre_name,
 			const struct fingerprint *post_fp, const char *reads)
@@ -452,7 +471,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	struct symbol *pre = object_func(&unit->pre, pre_name);
 	struct anchor anchor = { 0 };
 	struct func_out *f;
-	unsigned long size;
+	unsigned long size, skip;
 	const char *site;
 
 	if (!post || !pre)
@@ -460,16 +479,17 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	if (section_is_init(pre->sec) || section_is_init(post->sec))
 		return refuse("%s: %s is __init/__exit code, which cannot be patched live",
 			      unit->name, name);
+	if (!pre->sec->bytes)
+		return error("%s: %s has no code in the pre object", unit->name, name);
 	size = pre->sym.st_size;
-	if (size < 5)
-		return refuse("%s: %s is %lu bytes long, too short to hold a jump",
-			      unit->name, name, size);
-	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value, 5);
+	skip = jump_offset(unit, pre);
+	if (size < skip + 5)
+		return refuse("%s: %s is %lu bytes long, too short to hold a jump%s",
+			      unit->name, name, size, skip ? " after its entry" : "");
+	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value + skip, 5);
 	if (site)
 		return refuse("%s: %s starts with %s, which the kernel rewrites at run time: "
 			      "no room for the jump", unit->name, name, site);
-	if (!pre->sec->bytes)
-		return error("%s: %s has no code in the pre object", unit->name, name);
 	if (unit_symbol_count(unit, pre_name) > 1 && !find_anchor(unit, pre, &anchor))
 		return refuse("%s: %s has %d functions named %s, and no symbol of the "
 			      "object tells which is its", unit->name, where(unit),
@@ -488,6 +508,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		.offset = post->sym.st_value,
 		.size = post->sym.st_size,
 		.pre_size = size,
+		.jump_offset = skip,
 		.pre_bytes = xcalloc(size, 1),
 		.pre_mask = xcalloc(size, 1),
 		.post_fp = post_fp,
@@ -498,6 +519,10 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);
 	special_mask_patch_sites(&unit->pre, pre->sec, pre->sym.st_value, size, f->pre_mask);
+	/* With IBT the kernel seals (turns into a nop) the endbr64 of a
+	 * function whose address is never taken. */
+	if (skip >= sizeof(endbr64) && !memcmp(f->pre_bytes, endbr64, sizeof(endbr64)))
+		memset(f->pre_mask, 1, sizeof(endbr64));
 	return 0;
 }
 

@@ -64,6 +64,7 @@ struct func_out {
 	int section;
 	unsigned long offset, size;
 	unsigned long pre_size;
+	unsigned long jump_offset;	/* where the jump goes, from the entry */
 	unsigned char *pre_bytes, *pre_mask;
 	const char *cold;		/* its .cold part in the pre build, or NULL */
 	unsigned long cold_size;
@@ -134,6 +135,8 @@ int special_carry(struct patch *patch, struct unit *unit, bool *added);
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
 			      unsigned long start, unsigned long size,
 			      unsigned char *mask);
+unsigned long special_ftrace_site_at(const struct object *obj, const struct section *sec,
+				     unsigned long at);
 const char *special_runtime_site(const struct object *obj, const struct section *sec,
 				 unsigned long start, unsigned long len);
 

@@ -42,7 +42,7 @@ static const struct special_table tables[] = {
 	{ ".return_sites", 4, -1, 5, DROP, NULL, NULL },
 	{ ".ibt_endbr_seal", 4, -1, 4, DROP, NULL, NULL },
 	{ ".parainstructions", 16, 9, 0, DROP, NULL, NULL },
-	{ "__mcount_loc", 8, -1, 5, DROP, "an ftrace call site", NULL },
+	{ "__mcount_loc", 8, -1, 5, CARRY, "an ftrace call site", NULL },
 };
 
 /* Where an entry's first field points: a code address as section + offset. */
@@ -125,12 +125,34 @@ static void mask_site(const struct special_table *tab, unsigned long off, unsign
 			m->mask[b - m->start] = 1;
 }
 
+/*
+ * Calls and jumps the kernel rewrites at boot by their target: return
+ * thunks, retpolines and static-call trampolines. Their tables come from
+ * objtool, which on some configurations (X86_KERNEL_IBT, LTO) runs on
+ * vmlinux.o only, so the object has the call but not the table.
+ */
+static bool boot_rewritten_target(const char *name)
+{
+	return !strcmp(name, "__x86_return_thunk") || !strncmp(name, "__x86_indirect_", 15) ||
+	       !strncmp(name, "__SCT__", 7);
+}
+
+/* How far before its rel32 such an instruction may start: a cs prefix, or jcc's two bytes. */
+#define THUNK_INSN_PREFIX 2
+
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
 			      unsigned long start, unsigned long size, unsigned char *mask)
 {
 	struct mask_arg m = { start, size, mask };
 
 	each_site(obj, sec, start, size, mask_site, &m);
+	for (size_t i = 0; i < sec->nr_relocs; i++) {
+		const struct reloc *r = &sec->relocs[i];
+		unsigned long from = r->offset >= THUNK_INSN_PREFIX ? r->offset - THUNK_INSN_PREFIX : 0;
+
+		if (r->sym->name && boot_rewritten_target(r->sym->name))
+			mask_site(NULL, from, r->offset + 4 - from, &m);
+	}
 }
 
 static void find_runtime_site(const struct special_table *tab, unsigned long off,
@@ -142,6 +164,29 @@ static void find_runtime_site(const struct special_table *tab, unsigned long off
 	(void)len;
 	if (tab->runtime_site && !*what)
 		*what = tab->runtime_site;
+}
+
+struct ftrace_arg {
+	unsigned long at, len;
+};
+
+static void find_ftrace_site(const struct special_table *tab, unsigned long off,
+			     unsigned long len, void *arg)
+{
+	struct ftrace_arg *f = arg;
+
+	if (!strcmp(tab->name, "__mcount_loc") && off == f->at)
+		f->len = len;
+}
+
+/* The length of the ftrace call site that starts at AT in SEC, or 0. */
+unsigned long special_ftrace_site_at(const struct object *obj, const struct section *sec,
+				     unsigned long at)
+{
+	struct ftrace_arg f = { at, 0 };
+
+	each_site(obj, sec, at, 1, find_ftrace_site, &f);
+	return f.len;
 }
 
 /*

@@ -94,9 +94,9 @@ int write_meta(const struct patch *patch, const char *path,
 			fprintf(f, ",\n\t\t.cold_size = %lu", fn->cold_size);
 		}
 		fprintf(f, ",\n\t\t.new_code = __ksplice_sec_%d + %lu,\n"
-			"\t\t.new_size = %lu,\n\t\t.pre_size = %lu,\n"
+			"\t\t.new_size = %lu,\n\t\t.pre_size = %lu,\n\t\t.jump_offset = %lu,\n"
 			"\t\t.pre_bytes = pre_bytes_%zu,\n\t\t.pre_mask = pre_mask_%zu,\n\t},\n",
-			fn->section, fn->offset, fn->size, fn->pre_size, i, i);
+			fn->section, fn->offset, fn->size, fn->pre_size, fn->jump_offset, i, i);
 	}
 	fprintf(f, "};\n\nstatic const struct ksplice_reloc relocs[] = {\n");
 	for (size_t i = 0; i < patch->nr_krelocs; i++) {

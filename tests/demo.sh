@@ -5,7 +5,7 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$home/build/linux-6.1
+source "$home/tests/lib/kernel.sh"
 work=$home/build/demo
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Everything in the ksplice core that depends on the architecture (x86_64)
- * or on the kernel version (6.1): instruction encoding, text writes, task
- * stacks, module layout and the kallsyms iterator's signature.  Porting
- * the core to another kernel should only need this file.
+ * Everything in the ksplice core that depends on the architecture (x86_64):
+ * instruction encoding, text writes and task stacks.  What differs between
+ * kernel versions is in ksplice_kernel.c.
  */
 #include "ksplice_internal.h"
 
-#include <linux/module.h>
 #include <linux/refcount.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
@@ -24,22 +22,12 @@
 static const u8 endbr64[ENDBR_SIZE] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 endbr64_poison[ENDBR_SIZE] = { 0x66, 0x0f, 0x1f, 0x00 };
 
-/* 6.1's iterator still passes a module pointer (always NULL for vmlinux). */
-typedef int (*kallsyms_each_fn)(void *data, const char *name,
-				struct module *mod, unsigned long addr);
-
-static int (*kallsyms_each)(kallsyms_each_fn fn, void *data);
 static void *(*poke)(void *addr, const void *opcode, size_t len);
 static void *(*poke_stopped)(void *addr, const void *opcode, size_t len);
 
 int ksplice_arch_init(void)
 {
 	unsigned long addr;
-
-	addr = ksplice_kernel_func("kallsyms_on_each_symbol", true);
-	if (!addr)
-		return -ENOENT;
-	kallsyms_each = (void *)addr;
 
 	/* text_poke() asserts that the caller holds text_mutex: not inside
 	 * stop_machine, where a stopper thread runs the write for us.
@@ -71,42 +59,19 @@ bool ksplice_arch_can_call(unsigned long addr)
 	return !memcmp(insn, endbr64, sizeof(insn));
 }
 
-struct each_symbol_ctx {
-	ksplice_symbol_fn fn;
-	void *data;
-};
-
-static int each_symbol_adapter(void *data, const char *name,
-			       struct module *mod, unsigned long addr)
-{
-	struct each_symbol_ctx *ctx = data;
-
-	return ctx->fn(ctx->data, name, addr);
-}
-
-/* Calls fn for every vmlinux symbol (not modules); stops on nonzero. */
-int ksplice_arch_each_symbol(ksplice_symbol_fn fn, void *data)
-{
-	struct each_symbol_ctx ctx = { .fn = fn, .data = data };
-
-	return kallsyms_each(each_symbol_adapter, &ctx);
-}
-
 /*
- * The jump goes after an entry endbr64 (or its sealed nop): indirect
- * calls must still land on endbr64, and the 4 bytes are never worth
- * replacing.
+ * patchgen puts the jump past an entry endbr64; a patch that did not
+ * (one built by hand, with no jump_offset) would overwrite it, and
+ * indirect calls would no longer land on one.
  */
-unsigned long ksplice_arch_patch_site(unsigned long func_addr)
+bool ksplice_arch_can_jump_at(unsigned long site)
 {
 	u8 insn[ENDBR_SIZE];
 
-	if (copy_from_kernel_nofault(insn, (void *)func_addr, sizeof(insn)))
-		return func_addr;
-	if (!memcmp(insn, endbr64, sizeof(insn)) ||
-	    !memcmp(insn, endbr64_poison, sizeof(insn)))
-		return func_addr + ENDBR_SIZE;
-	return func_addr;
+	if (copy_from_kernel_nofault(insn, (void *)site, sizeof(insn)))
+		return false;
+	return memcmp(insn, endbr64, sizeof(insn)) &&
+	       memcmp(insn, endbr64_poison, sizeof(insn));
 }
 
 /* Encodes "jmp to" at from; -ERANGE when rel32 cannot reach. */
@@ -173,19 +138,4 @@ bool ksplice_arch_task_stack(struct task_struct *task,
 	*low = (unsigned long)stack;
 	*high = *low + THREAD_SIZE;
 	return true;
-}
-
-/* 6.1 keeps a module's core text at the start of core_layout. */
-void ksplice_arch_module_text(const struct module *mod,
-			      unsigned long *start, unsigned long *end)
-{
-	*start = (unsigned long)mod->core_layout.base;
-	*end = *start + mod->core_layout.text_size;
-}
-
-void ksplice_arch_module_core(const struct module *mod,
-			      unsigned long *start, unsigned long *end)
-{
-	*start = (unsigned long)mod->core_layout.base;
-	*end = *start + mod->core_layout.size;
 }

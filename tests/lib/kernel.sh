@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# The test kernel a suite runs on, sourced by kbuild/test-kernel.sh and
+# the suites; needs $home. KSPLICE_TEST_KERNEL names it:
+#   tiny-6.1    tinyconfig plus tests/config/tiny.config (the default)
+#   distro-6.1  that plus tests/config/distro-6.1.config (ftrace, IBT, ORC...)
+#   tiny-6.12   6.12's tinyconfig plus tests/config/tiny.config
+# Sets test_kernel, test_kernel_version, test_kernel_fragments and kdir,
+# and exports KSPLICE_TEST_KDIR=$kdir for tests/vm/run.
+#
+# The tree is built once per source and configuration, outside the
+# clone, in KSPLICE_CACHE/test-kernels/NAME-KEY (KSPLICE_CACHE defaults to
+# ~/.cache/ksplice), KEY naming the source tarball and the fragments: a
+# fresh clone, or CI's, finds it built. It is built in place, never
+# moved, because kbuild records absolute paths. KSPLICE_TEST_KDIR, when
+# set, is used instead.
+
+test_kernel=${KSPLICE_TEST_KERNEL:-tiny-6.1}
+case $test_kernel in
+tiny-6.1 | distro-6.1 | tiny-6.12) ;;
+*)
+	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12)" >&2
+	exit 2
+	;;
+esac
+test_kernel_version=${test_kernel##*-}
+test_kernel_tarball=/usr/src/linux-source-$test_kernel_version.tar.xz
+test_kernel_fragments=("$home/tests/config/tiny.config")
+[ "${test_kernel%%-*}" = tiny ] || test_kernel_fragments+=("$home/tests/config/$test_kernel.config")
+
+# test_kernel_key: what the built tree depends on besides kbuild's own
+# tracking (the plugin is on every command line, so kbuild sees that).
+test_kernel_key()
+{
+	{
+		stat -c '%n %s %Y' "$test_kernel_tarball" 2>/dev/null || echo "no $test_kernel_tarball"
+		cat "${test_kernel_fragments[@]}"
+	} | sha1sum | cut -c1-12
+}
+
+test_kernel_cache=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/test-kernels
+kdir=${KSPLICE_TEST_KDIR:-$test_kernel_cache/$test_kernel-$(test_kernel_key)}
+export KSPLICE_TEST_KDIR=$kdir
