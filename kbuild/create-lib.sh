@@ -37,7 +37,8 @@ check_built_tree() {
 # post build must use the same one, or kbuild would see changed commands
 # (and Kconfig another CC) and rebuild its prepare-stage files too.
 tree_cc() {
-	sed -n 's|^cmd_init/main\.o := \(.*\) -Wp,-MMD,.*|\1|p' "$kdir/init/.main.o.cmd" 2>/dev/null |
+	# (savedcmd_ since 6.3)
+	sed -nE 's|^(saved)?cmd_init/main\.o := (.*) -Wp,-MMD,.*|\2|p' "$kdir/init/.main.o.cmd" 2>/dev/null |
 		sed -E 's/(^| )ksplice-([^ ]*)$/\1\2/'
 }
 
