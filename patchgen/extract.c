@@ -41,11 +41,21 @@ void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r)
 	out->relocs[out->nr_relocs++] = *r;
 }
 
+/*
+ * Copied functions are named NAME.ksplice: a backtrace through patched
+ * code says so, and a kprobe by name still finds exactly one function
+ * (6.1 refuses a name that vmlinux and a module share).
+ */
 static void add_out_symbol(struct patch *patch, const struct symbol *sym, int sec)
 {
+	char *name = xcalloc(strlen(sym->name) + sizeof(".ksplice"), 1);
+
+	strcpy(name, sym->name);
+	if (sym->type == STT_FUNC)
+		strcat(name, ".ksplice");
 	patch->syms = xrealloc(patch->syms, (patch->nr_syms + 1) * sizeof(*patch->syms));
 	patch->syms[patch->nr_syms++] = (struct out_symbol){
-		.name = xstrdup(sym->name),
+		.name = name,
 		.section = sec,
 		.value = sym->sym.st_value,
 		.size = sym->sym.st_size,
