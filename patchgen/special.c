@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel_symbols.h"
 #include "patch.h"
 
 enum special_action { CARRY, DROP };
@@ -220,6 +221,40 @@ static const char *function_at(const struct unit *unit, struct section *sec, uns
 	return sym ? sym->name : sec->name;
 }
 
+/* The key reference of the __jump_table entry at ENTRY_OFF (its third field). */
+#define JUMP_ENTRY_KEY 8
+#define JUMP_ENTRY_BRANCH 1	/* set in the key reference: the branch is taken by default */
+
+static const struct reloc *jump_entry_key(const struct section *table, size_t entry_off)
+{
+	for (size_t i = 0; i < table->nr_relocs; i++)
+		if (table->relocs[i].offset == entry_off + JUMP_ENTRY_KEY)
+			return &table->relocs[i];
+	return NULL;
+}
+
+/*
+ * A tracepoint's key that the module loader cannot link (vmlinux does not
+ * export most): the entry is left out, so the copied site keeps the nop
+ * it was compiled with, and that tracepoint stays off in the new code
+ * while the patch is applied. A tracepoint only observes; refusing every
+ * fix to a function that has one would refuse most fixes on a distro
+ * kernel.
+ */
+static bool drop_tracepoint_site(struct unit *unit, const struct section *table, size_t e,
+				 const struct section *target, unsigned long off)
+{
+	const struct reloc *key = jump_entry_key(table, e);
+
+	if (!key || !key->sym->name || strncmp(key->sym->name, "__tracepoint_", 13) ||
+	    kernel_symbol_exported(key->sym->name) || (key->addend & JUMP_ENTRY_BRANCH))
+		return false;
+	printf("tracepoint %s in %s stays off while the patch is applied (%s: vmlinux does "
+	       "not export its key)\n", key->sym->name + 13, function_at(unit, (struct section *)target, off),
+	       unit->name);
+	return true;
+}
+
 static int carry_table(struct patch *patch, struct unit *unit, const struct special_table *tab,
 		       struct section *table, bool *added)
 {
@@ -242,6 +277,8 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 		if (table->carried[e / entsize])
 			continue;
 		table->carried[e / entsize] = true;
+		if (!strcmp(tab->name, "__jump_table") && drop_tracepoint_site(unit, table, e, target, off))
+			continue;
 		if (out < 0)
 			out = find_out_section(patch, table);
 		at = buf_pad(&patch->secs[out].bytes, table->sh.sh_addralign ?

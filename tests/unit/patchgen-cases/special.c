@@ -8,7 +8,7 @@
  * Sites that objtool and paravirt record (static calls, retpolines,
  * returns, paravirt calls) need nothing in the patch.
  * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
- * -DFIX_WARN, -DFIX_SITES change one function each.
+ * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE change one function each.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -157,4 +157,21 @@ int with_sites(int x)
 #else
 	return x + 8;
 #endif
+}
+
+/* A tracepoint: its key vmlinux does not export; the entry is left out. */
+struct tracepoint { const char *name; struct static_key key; };
+extern struct tracepoint __tracepoint_demo_event;
+
+int traced_work(int x)
+{
+	x = printk("traced_work %d\n", x);
+	BRANCH(__tracepoint_demo_event.key, trace);
+#ifdef FIX_TRACE
+	return x + 3;
+#else
+	return x + 2;
+#endif
+trace:
+	return printk("demo_event\n");
 }
