@@ -638,7 +638,7 @@ int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
 		goto out;
 	/* No stack may point anywhere into the replacement code. */
 	ksplice_kernel_module_text(priv->patch->owner, &range.start,
-				 &range.end);
+				   &range.end);
 	ret = run_stopped(priv, &range, 1, restore_entries, caller_sp, true);
 	if (ret)
 		goto out;

@@ -529,8 +529,10 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	memcpy(f->pre_bytes, pre->sec->bytes + pre->sym.st_value, size);
 	mask_relocs(pre->sec, pre->sym.st_value, size, f->pre_mask);
 	special_mask_patch_sites(&unit->pre, pre->sec, pre->sym.st_value, size, f->pre_mask);
-	/* With IBT the kernel seals (turns into a nop) the endbr64 of a
-	 * function whose address is never taken. */
+	/*
+	 * With IBT the kernel seals (turns into a nop) the endbr64 of a
+	 * function whose address is never taken.
+	 */
 	if (skip >= sizeof(endbr64) && !memcmp(f->pre_bytes, endbr64, sizeof(endbr64)))
 		memset(f->pre_mask, 1, sizeof(endbr64));
 	return 0;

@@ -242,16 +242,17 @@ static const struct reloc *jump_entry_key(const struct section *table, size_t en
  * kernel.
  */
 static bool drop_tracepoint_site(struct unit *unit, const struct section *table, size_t e,
-				 const struct section *target, unsigned long off)
+				 struct section *target, unsigned long off)
 {
+	static const char prefix[] = "__tracepoint_";
 	const struct reloc *key = jump_entry_key(table, e);
 
-	if (!key || !key->sym->name || strncmp(key->sym->name, "__tracepoint_", 13) ||
+	if (!key || !key->sym->name || strncmp(key->sym->name, prefix, sizeof(prefix) - 1) ||
 	    kernel_symbol_exported(key->sym->name) || (key->addend & JUMP_ENTRY_BRANCH))
 		return false;
 	printf("tracepoint %s in %s stays off while the patch is applied (%s: vmlinux does "
-	       "not export its key)\n", key->sym->name + 13, function_at(unit, (struct section *)target, off),
-	       unit->name);
+	       "not export its key)\n", key->sym->name + sizeof(prefix) - 1,
+	       function_at(unit, target, off), unit->name);
 	return true;
 }
 
