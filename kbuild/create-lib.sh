@@ -89,7 +89,16 @@ git_fix() {
 # in .scmversion, which 6.1's setlocalversion reads first.
 pinned_release=0
 pin_release() {
-	local prefix
+	local prefix version
+	# 6.3 and later read no .scmversion, and their setlocalversion prints
+	# the whole release: a post build that would change it is refused.
+	if ! grep -q scmversion "$kdir/scripts/setlocalversion"; then
+		version=$(make -s -C "$kdir" kernelversion)
+		prefix=$(cd "$kdir" && KERNELVERSION=$version scripts/setlocalversion)
+		[ "$prefix" = "$release" ] ||
+			die 2 "$kdir would now build kernel release $prefix, but its kernel is $release: the configuration, localversion or version control state changed since that build"
+		return 0
+	fi
 	[ ! -e "$kdir/.scmversion" ] || return 0	# its owner pinned it
 	: > "$kdir/.scmversion"
 	pinned_release=1
