@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Everything in the ksplice core that differs between the kernel versions
- * it supports, 6.1 and 6.12: the kallsyms iterator's signature (6.2 dropped
+ * it targets, 6.1 and 6.12: the kallsyms iterator's signature (6.2 dropped
  * its module argument) and the module memory layout (6.4 replaced
  * core_layout with one region per kind of memory).  The rest of the core
  * is the same source on both; keep version tests here, not there.
