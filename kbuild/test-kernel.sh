@@ -45,8 +45,8 @@ if [ ! -f "$kdir/.config" ] || [ "$(cat "$kdir/.ksplice-config.sha1" 2>/dev/null
 	# The last fragment to set an option decides it.
 	missing=$(cat "${test_kernel_fragments[@]}" | grep -E '^CONFIG_.*=|^# CONFIG_.* is not set' |
 		sed -E 's/^# (CONFIG_[^ ]*) is not set/\1=n/' |
-		awk -F= '{ v[$1] = $0; o[$1] = NR } END { for (k in v) print o[k], v[k] }' | sort -n |
-		cut -d' ' -f2- | grep '=y$' | while read -r l; do grep -qx "$l" "$kdir/.config" || echo "$l"; done)
+		awk -F= '{ v[$1] = $0 } END { for (k in v) if (v[k] ~ /=y$/) print v[k] }' | sort |
+		while read -r l; do grep -qx "$l" "$kdir/.config" || echo "$l"; done)
 	if [ -n "$missing" ]; then
 		echo "test-kernel: config options did not stick: $missing" >&2
 		exit 1
