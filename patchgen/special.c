@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Special sections: tables whose entries describe instructions of some
- * function (x86-64, Linux 6.1 layouts). For the patch, entries that
+ * function (x86-64; Linux 6.1 and 6.12 layouts). For the patch, entries that
  * belong to copied code are carried along when the module loader needs
  * them to run the code correctly (refused when an entry needs a symbol
  * the loader cannot link), dropped when the unpatched instruction is
@@ -9,6 +9,7 @@
  * rewrites at boot are masked.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel_symbols.h"
@@ -18,8 +19,10 @@ enum special_action { CARRY, DROP };
 
 struct special_table {
 	const char *name;
-	size_t entsize;		/* 0: derived from the relocations */
-	int len_offset;		/* byte holding the site length, or -1 */
+	size_t entsize;		/* 0: derived, from code_refs */
+	unsigned int code_refs;	/* code references in each entry, when derived */
+	/* The byte holding the site length: from the entry's end if negative; 0: none. */
+	int len_at;
 	unsigned int len;	/* site length when fixed */
 	enum special_action action;
 	/* The kernel rewrites the site after boot: what it is, or NULL. */
@@ -33,17 +36,30 @@ struct special_table {
 };
 
 static const struct special_table tables[] = {
-	{ "__ex_table", 12, -1, 0, CARRY, NULL, NULL },
-	{ "__bug_table", 0, -1, 0, CARRY, NULL, NULL },
-	{ ".altinstructions", 12, 10, 0, CARRY, NULL, NULL },
-	{ ".smp_locks", 4, -1, 1, CARRY, NULL, NULL },
-	{ "__jump_table", 16, -1, 5, CARRY, "a jump label", "a jump label" },
-	{ ".static_call_sites", 8, -1, 5, DROP, "a static call", NULL },
-	{ ".retpoline_sites", 4, -1, 6, DROP, NULL, NULL },
-	{ ".return_sites", 4, -1, 5, DROP, NULL, NULL },
-	{ ".ibt_endbr_seal", 4, -1, 4, DROP, NULL, NULL },
-	{ ".parainstructions", 16, 9, 0, DROP, NULL, NULL },
-	{ "__mcount_loc", 8, -1, 5, CARRY, "an ftrace call site", NULL },
+	{ "__ex_table", 12, 0, 0, 0, CARRY, NULL, NULL },
+	/* One code reference; 8 or 12 bytes by config. */
+	{ "__bug_table", 0, 1, 0, 0, CARRY, NULL, NULL },
+	/*
+	 * The site and its replacement; 12 bytes on 6.1, 14 on 6.12 (flags
+	 * joined cpuid), and instrlen always the last byte but one.
+	 */
+	{ ".altinstructions", 0, 2, -2, 0, CARRY, NULL, NULL },
+	{ ".smp_locks", 4, 0, 0, 1, CARRY, NULL, NULL },
+	{ "__jump_table", 16, 0, 0, 5, CARRY, "a jump label", "a jump label" },
+	{ ".static_call_sites", 8, 0, 0, 5, DROP, "a static call", NULL },
+	/*
+	 * Carried so that the loader rewrites the new code's thunk calls and
+	 * returns as the kernel's were at boot: a return left jumping to
+	 * __x86_return_thunk is a bare ret, without the return mitigation
+	 * (retbleed, SRSO) the CPU may need. Objects have these tables when
+	 * objtool runs per object; with IBT it runs on vmlinux.o and on the
+	 * linked patch module instead, and writes them there.
+	 */
+	{ ".retpoline_sites", 4, 0, 0, 6, CARRY, NULL, NULL },
+	{ ".return_sites", 4, 0, 0, 5, CARRY, NULL, NULL },
+	{ ".ibt_endbr_seal", 4, 0, 0, 4, DROP, NULL, NULL },
+	{ ".parainstructions", 16, 0, 9, 0, DROP, NULL, NULL },
+	{ "__mcount_loc", 8, 0, 0, 5, CARRY, "an ftrace call site", NULL },
 };
 
 /* Where an entry's first field points: a code address as section + offset. */
@@ -64,19 +80,46 @@ static bool entry_target(const struct section *table, size_t entry_off,
 	return false;
 }
 
+static bool is_code_ref(const struct reloc *r)
+{
+	return r->sym->sec && section_is_text(r->sym->sec);
+}
+
+/*
+ * A derived entry size is checked: every entry must hold exactly
+ * code_refs code references, or the layout is not the one assumed.
+ */
 static size_t table_entsize(const struct special_table *t, const struct section *sec)
 {
-	size_t code_refs = 0;
+	size_t code_refs = 0, entries, entsize, *refs_in;
+	bool fits = true;
 
 	if (t->entsize)
 		return t->entsize;
-	/* __bug_table: one code reference per entry; 8 or 12 bytes by config. */
 	for (size_t i = 0; i < sec->nr_relocs; i++)
-		if (sec->relocs[i].sym->sec && section_is_text(sec->relocs[i].sym->sec))
-			code_refs++;
-	if (!code_refs || sec->sh.sh_size % code_refs)
+		code_refs += is_code_ref(&sec->relocs[i]);
+	if (!code_refs || code_refs % t->code_refs)
 		return 0;
-	return sec->sh.sh_size / code_refs;
+	entries = code_refs / t->code_refs;
+	if (sec->sh.sh_size % entries)
+		return 0;
+	entsize = sec->sh.sh_size / entries;
+	refs_in = xcalloc(entries, sizeof(*refs_in));
+	for (size_t i = 0; i < sec->nr_relocs; i++)
+		if (is_code_ref(&sec->relocs[i]) && sec->relocs[i].offset < sec->sh.sh_size)
+			refs_in[sec->relocs[i].offset / entsize]++;
+	for (size_t e = 0; e < entries; e++)
+		fits = fits && refs_in[e] == t->code_refs;
+	free(refs_in);
+	return fits ? entsize : 0;
+}
+
+static unsigned long site_len(const struct special_table *t, const struct section *table,
+			      size_t entry_off, size_t entsize)
+{
+	if (!t->len_at)
+		return t->len;
+	return table->bytes[entry_off + (t->len_at > 0 ? (size_t)t->len_at : entsize + t->len_at)];
 }
 
 /*
@@ -94,7 +137,7 @@ static void each_site(const struct object *obj, const struct section *sec,
 		const struct section *table = object_section(obj, tab->name);
 		size_t entsize;
 
-		if (!table || !table->bytes || (!tab->len && tab->len_offset < 0))
+		if (!table || !table->bytes || (!tab->len && !tab->len_at))
 			continue;
 		entsize = table_entsize(tab, table);
 		for (size_t e = 0; entsize && e + entsize <= table->sh.sh_size; e += entsize) {
@@ -103,7 +146,7 @@ static void each_site(const struct object *obj, const struct section *sec,
 
 			if (!entry_target(table, e, &target, &off) || target != sec)
 				continue;
-			len = tab->len_offset >= 0 ? table->bytes[e + tab->len_offset] : tab->len;
+			len = site_len(tab, table, e, entsize);
 			if (off < start + size && off + len > start)
 				fn(tab, off, len, arg);
 		}
@@ -263,8 +306,13 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 	char what[256];
 	int out = -1;
 
-	if (!entsize || table->sh.sh_size % entsize)
-		return error("%s: cannot tell the entry size of %s", unit->name, tab->name);
+	if (tab->entsize && table->sh.sh_size % entsize)
+		return error("%s: cannot tell the entry size of %s (%zu bytes, not %zu-byte entries)",
+			     unit->name, tab->name, (size_t)table->sh.sh_size, entsize);
+	if (!entsize)
+		return error("%s: cannot tell the entry size of %s (not every entry holds %u "
+			     "code references: a layout patchgen does not know)",
+			     unit->name, tab->name, tab->code_refs);
 	for (size_t e = 0; e + entsize <= table->sh.sh_size; e += entsize) {
 		struct section *target;
 		unsigned long off, at;

@@ -40,3 +40,17 @@ test_kernel_key()
 test_kernel_cache=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/test-kernels
 kdir=${KSPLICE_TEST_KDIR:-$test_kernel_cache/$test_kernel-$(test_kernel_key)}
 export KSPLICE_TEST_KDIR=$kdir
+
+# test_patch NAME: the file of fix NAME for this kernel's version. A fix
+# whose context moved between versions has a copy in
+# tests/patches/linux-VERSION/; the others apply to every version.
+test_patch()
+{
+	local versioned=$home/tests/patches/linux-$test_kernel_version/$1.patch
+
+	if [ -f "$versioned" ]; then
+		echo "$versioned"
+	else
+		echo "$home/tests/patches/$1.patch"
+	fi
+}

@@ -5,10 +5,12 @@
  * that GCC splits into a header, inlined into its callers, and a .part.
  * A WARN-like __bug_table entry names its file through a label (.LCn),
  * which both builds have under the same name.
- * Sites that objtool and paravirt record (static calls, retpolines,
- * returns, paravirt calls) need nothing in the patch.
+ * Sites that objtool and paravirt record: static calls and paravirt
+ * calls need nothing in the patch; retpolines and returns are carried.
  * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
- * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE change one function each.
+ * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE, -DFIX_ALT change one function each.
+ * An alternative's .altinstructions entry is laid out as on 6.1, or as
+ * on 6.12 with -DALT_6_12, or broken (one reference) with -DALT_BROKEN.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -174,4 +176,35 @@ int traced_work(int x)
 #endif
 trace:
 	return printk("demo_event\n");
+}
+
+/*
+ * An alternative: a 6-byte nop that CPUs with feature 5 get replaced by
+ * lfence at boot. 6.12's entry has a 32-bit word where 6.1's has the
+ * 16-bit cpuid (the flags joined it): 14 bytes, not 12.
+ */
+#if defined(ALT_6_12)
+#define ALT_ENTRY ".long 661b - ., 6641f - .\n.long 5\n"
+#elif defined(ALT_BROKEN)
+#define ALT_ENTRY ".long 661b - ., 0\n.word 5\n"
+#else
+#define ALT_ENTRY ".long 661b - ., 6641f - .\n.word 5\n"
+#endif
+
+int with_alternative(int x)
+{
+	x = printk("with_alternative %d\n", x);
+	asm volatile("661: .byte 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00\n662:\n"
+		     ".pushsection .altinstructions, \"a\"\n"
+		     ALT_ENTRY
+		     ".byte 662b - 661b, 6642f - 6641f\n"
+		     ".popsection\n"
+		     ".pushsection .altinstr_replacement, \"ax\"\n"
+		     "6641: lfence\n6642:\n"
+		     ".popsection\n");
+#ifdef FIX_ALT
+	return x + 7;
+#else
+	return x + 6;
+#endif
 }
