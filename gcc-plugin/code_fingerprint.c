@@ -135,9 +135,30 @@ static void hash_asm_template(struct hash_walk *walk, const char *text)
 	hash_u64(&walk->fp, TAG_NULL);
 }
 
+/*
+ * expand_location() gives the expansion point of the outermost macro, but
+ * __LINE__ in a macro argument is the line the argument was written on:
+ * WARN_ON_ONCE() on the second line of an unlikely() condition. So every
+ * line along the chain of expansions counts, each where it was spelled.
+ */
 static bool line_matches(location_t loc, HOST_WIDE_INT value)
 {
-	return loc != UNKNOWN_LOCATION && expand_location(loc).line == value;
+	const line_map *map;
+
+	if (loc == UNKNOWN_LOCATION)
+		return false;
+	if (expand_location(loc).line == value)
+		return true;
+	loc = LOCATION_LOCUS(loc);
+	map = linemap_lookup(line_table, loc);
+	while (map && linemap_macro_expansion_map_p(map)) {
+		loc = linemap_unwind_toward_expansion(line_table, loc, &map);
+		if (expand_location(linemap_resolve_location(line_table, loc,
+							     LRK_SPELLING_LOCATION,
+							     NULL)).line == value)
+			return true;
+	}
+	return false;
 }
 
 /*

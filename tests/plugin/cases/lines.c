@@ -25,6 +25,20 @@ int warns(int x)
 	return x * 2;
 }
 
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/*
+ * __LINE__ in a macro argument on the condition's second line: it is that
+ * line, while the insn's line is where UNLIKELY() was expanded.
+ */
+int warns_in_condition(int x, int y)
+{
+	if (UNLIKELY(x > 20000 &&
+		     WARN_LIKE(y > 30000)))
+		return -2;
+	return x + y;
+}
+
 /* __LINE__ as an asm immediate in an inlined callee (its own line). */
 static inline int checked_div(int a, int b)
 {
