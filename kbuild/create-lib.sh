@@ -90,10 +90,10 @@ git_fix() {
 pinned_release=0
 pin_release() {
 	local prefix version
+	version=$(make -s -C "$kdir" kernelversion)
 	# 6.3 and later read no .scmversion, and their setlocalversion prints
 	# the whole release: a post build that would change it is refused.
 	if ! grep -q scmversion "$kdir/scripts/setlocalversion"; then
-		version=$(make -s -C "$kdir" kernelversion)
 		prefix=$(cd "$kdir" && KERNELVERSION=$version scripts/setlocalversion)
 		[ "$prefix" = "$release" ] ||
 			die 2 "$kdir would now build kernel release $prefix, but its kernel is $release: the configuration, localversion or version control state changed since that build"
@@ -102,7 +102,7 @@ pin_release() {
 	[ ! -e "$kdir/.scmversion" ] || return 0	# its owner pinned it
 	: > "$kdir/.scmversion"
 	pinned_release=1
-	prefix=$(make -s -C "$kdir" kernelversion)$(cd "$kdir" && scripts/setlocalversion)
+	prefix=$version$(cd "$kdir" && scripts/setlocalversion)
 	case "$release" in
 	"$prefix"*) printf '%s\n' "${release#"$prefix"}" > "$kdir/.scmversion" ;;
 	*) die 2 "$kdir would now build kernel release $prefix..., but its kernel is $release: the configuration or localversion changed since that build" ;;
