@@ -33,20 +33,27 @@ struct special_table {
 	 * patch's own, not ksplice relocations, which come later.
 	 */
 	const char *loader_reads;
+	/*
+	 * A table of the same number of entries, without references, whose
+	 * entry i describes this table's entry i: carried in step with it.
+	 */
+	const char *companion;
 };
 
 static const struct special_table tables[] = {
-	{ "__ex_table", 12, 0, 0, 0, CARRY, NULL, NULL },
+	{ .name = "__ex_table", .entsize = 12, .action = CARRY },
 	/* One code reference; 8 or 12 bytes by config. */
-	{ "__bug_table", 0, 1, 0, 0, CARRY, NULL, NULL },
+	{ .name = "__bug_table", .code_refs = 1, .action = CARRY },
 	/*
 	 * The site and its replacement; 12 bytes on 6.1, 14 on 6.12 (flags
 	 * joined cpuid), and instrlen always the last byte but one.
 	 */
-	{ ".altinstructions", 0, 2, -2, 0, CARRY, NULL, NULL },
-	{ ".smp_locks", 4, 0, 0, 1, CARRY, NULL, NULL },
-	{ "__jump_table", 16, 0, 0, 5, CARRY, "a jump label", "a jump label" },
-	{ ".static_call_sites", 8, 0, 0, 5, DROP, "a static call", NULL },
+	{ .name = ".altinstructions", .code_refs = 2, .len_at = -2, .action = CARRY },
+	{ .name = ".smp_locks", .entsize = 4, .len = 1, .action = CARRY },
+	{ .name = "__jump_table", .entsize = 16, .len = 5, .action = CARRY,
+	  .runtime_site = "a jump label", .loader_reads = "a jump label" },
+	{ .name = ".static_call_sites", .entsize = 8, .len = 5, .action = DROP,
+	  .runtime_site = "a static call" },
 	/*
 	 * Carried so that the loader rewrites the new code's thunk calls and
 	 * returns as the kernel's were at boot: a return left jumping to
@@ -55,11 +62,21 @@ static const struct special_table tables[] = {
 	 * objtool runs per object; with IBT it runs on vmlinux.o and on the
 	 * linked patch module instead, and writes them there.
 	 */
-	{ ".retpoline_sites", 4, 0, 0, 6, CARRY, NULL, NULL },
-	{ ".return_sites", 4, 0, 0, 5, CARRY, NULL, NULL },
-	{ ".ibt_endbr_seal", 4, 0, 0, 4, DROP, NULL, NULL },
-	{ ".parainstructions", 16, 0, 9, 0, DROP, NULL, NULL },
-	{ "__mcount_loc", 8, 0, 0, 5, CARRY, "an ftrace call site", NULL },
+	{ .name = ".retpoline_sites", .entsize = 4, .len = 6, .action = CARRY },
+	{ .name = ".return_sites", .entsize = 4, .len = 5, .action = CARRY },
+	{ .name = ".ibt_endbr_seal", .entsize = 4, .len = 4, .action = DROP },
+	{ .name = ".parainstructions", .entsize = 16, .len_at = 9, .action = DROP },
+	{ .name = "__mcount_loc", .entsize = 8, .len = 5, .action = CARRY,
+	  .runtime_site = "an ftrace call site" },
+	/*
+	 * ORC: where each unwind state starts, and the state (6 bytes on 6.1
+	 * and 6.12). Per object only when objtool runs per object (no IBT):
+	 * then nothing writes ORC for the new code but this, and an unwind
+	 * through it (a backtrace, livepatch's reliable stack check) stops
+	 * there. With -ffunction-sections each function's entries start at
+	 * its offset 0 and end with a terminator at its end.
+	 */
+	{ .name = ".orc_unwind_ip", .entsize = 4, .action = CARRY, .companion = ".orc_unwind" },
 };
 
 /* Where an entry's first field points: a code address as section + offset. */
@@ -299,12 +316,27 @@ static bool drop_tracepoint_site(struct unit *unit, const struct section *table,
 	return true;
 }
 
+/* The companion table of TABLE in the post object, and its entry size; 0 when it does not fit. */
+static size_t companion_entsize(const struct unit *unit, const struct special_table *tab,
+				const struct section *table, size_t entsize,
+				const struct section **companion)
+{
+	size_t entries = table->sh.sh_size / entsize;
+
+	*companion = object_section(&unit->post, tab->companion);
+	if (!entries || !*companion || !(*companion)->bytes || (*companion)->nr_relocs ||
+	    (*companion)->sh.sh_size % entries)
+		return 0;
+	return (*companion)->sh.sh_size / entries;
+}
+
 static int carry_table(struct patch *patch, struct unit *unit, const struct special_table *tab,
 		       struct section *table, bool *added)
 {
-	size_t entsize = table_entsize(tab, table);
+	size_t entsize = table_entsize(tab, table), companion_size = 0;
+	const struct section *companion = NULL;
 	char what[256];
-	int out = -1;
+	int out = -1, companion_out = -1;
 
 	if (tab->entsize && table->sh.sh_size % entsize)
 		return error("%s: cannot tell the entry size of %s (%zu bytes, not %zu-byte entries)",
@@ -313,6 +345,14 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 		return error("%s: cannot tell the entry size of %s (not every entry holds %u "
 			     "code references: a layout patchgen does not know)",
 			     unit->name, tab->name, tab->code_refs);
+	if (tab->companion) {
+		companion_size = companion_entsize(unit, tab, table, entsize, &companion);
+		if (!companion_size)
+			return error("%s: %s does not match %s (%zu bytes for %zu entries)",
+				     unit->name, tab->companion, tab->name,
+				     companion ? (size_t)companion->sh.sh_size : 0,
+				     (size_t)table->sh.sh_size / entsize);
+	}
 	for (size_t e = 0; e + entsize <= table->sh.sh_size; e += entsize) {
 		struct section *target;
 		unsigned long off, at;
@@ -333,6 +373,12 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 		at = buf_pad(&patch->secs[out].bytes, table->sh.sh_addralign ?
 			     table->sh.sh_addralign : 1);
 		at = buf_append(&patch->secs[out].bytes, table->bytes + e, entsize);
+		if (companion) {
+			if (companion_out < 0)
+				companion_out = find_out_section(patch, companion);
+			buf_append(&patch->secs[companion_out].bytes,
+				   companion->bytes + e / entsize * companion_size, companion_size);
+		}
 		if (tab->loader_reads) {
 			snprintf(what, sizeof(what), "%s in %s", tab->loader_reads,
 				 function_at(unit, target, off));

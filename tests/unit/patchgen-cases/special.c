@@ -8,9 +8,11 @@
  * Sites that objtool and paravirt record: static calls and paravirt
  * calls need nothing in the patch; retpolines and returns are carried.
  * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
- * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE, -DFIX_ALT change one function each.
+ * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE, -DFIX_ALT, -DFIX_ORC change one
+ * function each.
  * An alternative's .altinstructions entry is laid out as on 6.1, or as
  * on 6.12 with -DALT_6_12, or broken (one reference) with -DALT_BROKEN.
+ * ORC unwind entries as objtool writes them, or broken with -DORC_BROKEN.
  */
 struct static_key { int enabled; };
 extern struct static_key key_exported, key_internal;
@@ -207,4 +209,38 @@ int with_alternative(int x)
 #else
 	return x + 6;
 #endif
+}
+
+/*
+ * ORC, as objtool writes it per object on a kernel without IBT: where
+ * each unwind state starts (.orc_unwind_ip) and, entry for entry, the
+ * state (.orc_unwind, 6 bytes; here a marker per entry). -DORC_BROKEN
+ * leaves the states two bytes longer than the entries allow.
+ */
+#define ORC_ENTRY(ip, state)						\
+	SITE(".orc_unwind_ip", ".long " ip " - .")			\
+	SITE(".orc_unwind", ".short " state)
+
+int with_orc(int x)
+{
+	x = printk("with_orc %d\n", x);
+	asm volatile(ORC_ENTRY("with_orc", "0x0a01, 0x0a02, 0x0a03")
+		     "1: nop\n"
+		     ORC_ENTRY("1b", "0x0b01, 0x0b02, 0x0b03"));
+#ifdef FIX_ORC
+	return x + 11;
+#else
+	return x + 10;
+#endif
+}
+
+int orc_neighbour(int x)
+{
+	x = printk("orc_neighbour %d\n", x);
+	asm volatile(ORC_ENTRY("orc_neighbour", "0x0c01, 0x0c02, 0x0c03")
+#ifdef ORC_BROKEN
+		     SITE(".orc_unwind", ".short 0")
+#endif
+		     );
+	return x + 12;
 }
