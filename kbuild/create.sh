@@ -90,6 +90,7 @@ new_files=()
 backed_up=0	# nothing to put back until the backup is complete
 source "$home/kbuild/report.sh"
 source "$home/kbuild/create-lib.sh"
+source "$home/kbuild/tree-lock.sh"
 trap cleanup EXIT
 trap 'say "interrupted; tree restored"; exit 130' INT TERM
 
@@ -103,6 +104,9 @@ done
 [ -d "$kdir" ] || die 2 "no kernel tree at $kdir"
 kdir=$(cd "$kdir" && pwd)
 check_tools
+# Held until create exits, restored tree and all.
+open_tree_lock "$kdir"
+flock -n "$tree_lock" || { say "waiting for another create or build on $kdir"; flock "$tree_lock"; }
 check_built_tree
 cc=$(tree_cc)
 [ -n "$cc" ] || die 2 "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"

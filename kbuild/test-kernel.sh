@@ -8,6 +8,7 @@ set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/tests/lib/kernel.sh"
+source "$home/kbuild/tree-lock.sh"
 jobs=${JOBS:-$(nproc)}
 
 step() { echo "test-kernel ($test_kernel): $*"; }
@@ -19,6 +20,9 @@ if [ "${kdir%/*}" = "$test_kernel_cache" ]; then
 		[ "$old" = "$kdir" ] || [ ! -d "$old" ] || { step "removing the outdated $old"; rm -rf "$old"; }
 	done
 fi
+
+open_tree_lock "$kdir"
+flock -n "$tree_lock" || { step "waiting for a create or build on $kdir"; flock "$tree_lock"; }
 
 if [ ! -f "$kdir/Makefile" ]; then
 	[ -f "$test_kernel_tarball" ] || {
