@@ -60,10 +60,13 @@ static const struct special_table tables[] = {
 	 * __x86_return_thunk is a bare ret, without the return mitigation
 	 * (retbleed, SRSO) the CPU may need. Objects have these tables when
 	 * objtool runs per object; with IBT it runs on vmlinux.o and on the
-	 * linked patch module instead, and writes them there.
+	 * linked patch module instead, and writes them there. Likewise the
+	 * calls of 6.12's call-depth tracking (.call_sites): the loader sends
+	 * each to its callee's accounting thunk, or the depth count drifts.
 	 */
 	{ .name = ".retpoline_sites", .entsize = 4, .len = 6, .action = CARRY },
 	{ .name = ".return_sites", .entsize = 4, .len = 5, .action = CARRY },
+	{ .name = ".call_sites", .entsize = 4, .len = 5, .action = CARRY },
 	{ .name = ".ibt_endbr_seal", .entsize = 4, .len = 4, .action = DROP },
 	{ .name = ".parainstructions", .entsize = 16, .len_at = 9, .action = DROP },
 	{ .name = "__mcount_loc", .entsize = 8, .len = 5, .action = CARRY,

@@ -6,7 +6,8 @@
  * A WARN-like __bug_table entry names its file through a label (.LCn),
  * which both builds have under the same name.
  * Sites that objtool and paravirt record: static calls and paravirt
- * calls need nothing in the patch; retpolines and returns are carried.
+ * calls need nothing in the patch; retpolines, returns and call-depth
+ * tracking's calls are carried.
  * -DFIX_ENTRY, -DFIX_EXPORTED, -DFIX_INTERNAL, -DFIX_COLD, -DFIX_PART,
  * -DFIX_WARN, -DFIX_SITES, -DFIX_TRACE, -DFIX_ALT, -DFIX_ORC change one
  * function each.
@@ -155,6 +156,7 @@ int with_sites(int x)
 		     SITE(".static_call_sites", ".long 1b - ., 0")
 		     SITE(".retpoline_sites", ".long 1b - .")
 		     SITE(".return_sites", ".long 1b - .")
+		     SITE(".call_sites", ".long 1b - .")
 		     SITE(".parainstructions", ".balign 8\n.quad 1b\n.byte 0, 5\n.balign 8"));
 #ifdef FIX_SITES
 	return x + 9;
