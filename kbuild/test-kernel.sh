@@ -38,12 +38,22 @@ fi
 
 KSPLICE_HOME=$home bash "$home/kbuild/setup.sh" "$kdir" >/dev/null
 
-# The fragments' checksum lives next to .config, so editing a fragment
-# reconfigures and nothing else does.
-sum=$(cat "${test_kernel_fragments[@]}" | sha1sum | cut -d' ' -f1)
+# The configuration's checksum lives next to .config, so editing a
+# fragment reconfigures and nothing else does.
+base=()
+[ "$test_kernel_base" = tinyconfig ] || base=("$test_kernel_base")
+sum=$(cat ${base[@]+"${base[@]}"} "${test_kernel_fragments[@]}" | sha1sum | cut -d' ' -f1)
 if [ ! -f "$kdir/.config" ] || [ "$(cat "$kdir/.ksplice-config.sha1" 2>/dev/null)" != "$sum" ]; then
-	step "configuring from ${test_kernel_fragments[*]#"$home"/}"
-	make -C "$kdir" -s tinyconfig >/dev/null
+	step "configuring from ${test_kernel_base#/usr/src/} and ${test_kernel_fragments[*]#"$home"/}"
+	if [ "$test_kernel_base" = tinyconfig ]; then
+		make -C "$kdir" -s tinyconfig >/dev/null
+	else
+		[ -f "$test_kernel_base" ] || {
+			echo "test-kernel: $test_kernel_base missing (apt-get install linux-config-$test_kernel_version)" >&2
+			exit 1
+		}
+		xzcat "$test_kernel_base" > "$kdir/.config"
+	fi
 	(cd "$kdir" && scripts/kconfig/merge_config.sh -m .config "${test_kernel_fragments[@]}" >/dev/null)
 	make -C "$kdir" -s olddefconfig
 	# The last fragment to set an option decides it.
@@ -61,7 +71,10 @@ fi
 # bench/plugin-overhead.sh times the builds itself.
 [ -z "${KSPLICE_TEST_CONFIGURE_ONLY:-}" ] || exit 0
 
-step "building with KSPLICE=1 (-j$jobs)"
+step "building ${test_kernel_targets[*]:-everything} with KSPLICE=1 (-j$jobs)"
 start=$(date +%s)
-make -C "$kdir" -s -j"$jobs" KSPLICE=1
+make -C "$kdir" -s -j"$jobs" KSPLICE=1 ${test_kernel_targets[@]+"${test_kernel_targets[@]}"}
+# Only a modules build writes Module.symvers, where create reads what
+# vmlinux exports; without one, vmlinux's own list is the same lines.
+[ -f "$kdir/Module.symvers" ] || cp "$kdir/vmlinux.symvers" "$kdir/Module.symvers"
 step "done in $(( $(date +%s) - start ))s: $kdir/arch/x86/boot/bzImage"
