@@ -70,3 +70,11 @@ test_patch()
 		echo "$home/tests/patches/$1.patch"
 	fi
 }
+
+# tree_state DIR: every file of the kernel tree DIR but its git data,
+# with its size and mtime, as one sum: what create must leave exactly as
+# it found it.
+tree_state()
+{
+	(cd "$1" && find . -path ./.git -prune -o -type f -printf '%p %s %T@\n' | sort | md5sum)
+}
