@@ -74,7 +74,4 @@ fi
 step "building ${test_kernel_targets[*]:-everything} with KSPLICE=1 (-j$jobs)"
 start=$(date +%s)
 make -C "$kdir" -s -j"$jobs" KSPLICE=1 ${test_kernel_targets[@]+"${test_kernel_targets[@]}"}
-# Only a modules build writes Module.symvers, where create reads what
-# vmlinux exports; without one, vmlinux's own list is the same lines.
-[ -f "$kdir/Module.symvers" ] || cp "$kdir/vmlinux.symvers" "$kdir/Module.symvers"
 step "done in $(( $(date +%s) - start ))s: $kdir/arch/x86/boot/bzImage"
