@@ -175,6 +175,68 @@ static bool find_anchor(const struct unit *unit, const struct symbol *pre, struc
 }
 
 /* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
+/*
+ * Whether the reference at OFF of SEC is the target of a call or jump
+ * (call, jmp or jcc rel32). No other instruction has e8, e9 or 0f 8x
+ * right before a PC-relative field: before a RIP-relative displacement
+ * comes a ModRM byte with mod 00 and r/m 101.
+ */
+static bool is_branch_site(const struct out_section *sec, unsigned long off, unsigned int type)
+{
+	const unsigned char *b = sec->bytes.data;
+
+	if ((type != R_X86_64_PC32 && type != R_X86_64_PLT32) ||
+	    !(sec->sh.sh_flags & SHF_EXECINSTR) || off < 1 || off > sec->bytes.len)
+		return false;
+	return b[off - 1] == 0xe8 || b[off - 1] == 0xe9 ||
+	       (off >= 2 && b[off - 2] == 0x0f && (b[off - 1] & 0xf0) == 0x80);
+}
+
+#define UNRESOLVED_STUB "__ksplice_unresolved"
+/* Nops before it, where 6.12's call-depth tracking may write its thunk. */
+#define STUB_PADDING 16
+
+/*
+ * The placeholder that calls and jumps the core resolves point at until
+ * it does: a function that returns (ret; int3), marked retpoline-safe so
+ * that objtool accepts a plain ret in a return-thunk build. Returns it
+ * as an out_reloc's target_symbol.
+ */
+static size_t unresolved_stub(struct patch *patch)
+{
+	static const unsigned char ret_int3[] = { 0xc3, 0xcc };
+	static const unsigned char hint[8];
+	const GElf_Shdr text = {
+		.sh_type = SHT_PROGBITS,
+		.sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+		.sh_addralign = 16,
+	};
+	const GElf_Shdr discard = { .sh_type = SHT_PROGBITS, .sh_addralign = 8 };
+	int sec, hints;
+
+	for (size_t i = 0; i < patch->nr_syms; i++)
+		if (!strcmp(patch->syms[i].name, UNRESOLVED_STUB))
+			return i + 1;
+	sec = out_section_new(patch, ".text.ksplice_unresolved", &text);
+	for (int i = 0; i < STUB_PADDING; i++)
+		buf_append(&patch->secs[sec].bytes, "\x90", 1);
+	buf_append(&patch->secs[sec].bytes, ret_int3, sizeof(ret_int3));
+	hints = out_section_new(patch, ".discard.retpoline_safe", &discard);
+	buf_append(&patch->secs[hints].bytes, hint, sizeof(hint));
+	out_reloc_add(patch, hints, &(struct out_reloc){
+		.offset = 0, .addend = STUB_PADDING, .type = R_X86_64_64, .target_section = sec,
+	});
+	patch->syms = xrealloc(patch->syms, (patch->nr_syms + 1) * sizeof(*patch->syms));
+	patch->syms[patch->nr_syms++] = (struct out_symbol){
+		.name = xstrdup(UNRESOLVED_STUB),
+		.section = sec,
+		.value = STUB_PADDING,
+		.size = 1,
+		.type = STT_FUNC,
+	};
+	return patch->nr_syms;
+}
+
 static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		       unsigned long out_offset, const struct reloc *r,
 		       const char *name, const struct symbol *pre, bool global, long addend)
@@ -223,6 +285,19 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		.object = global ? "" : unit->name, .module = unit->module, .anchor = anchor,
 		.addend = addend, .type = type,
 	};
+	/*
+	 * A call or jump the core resolves has no ELF relocation, and objtool,
+	 * which kbuild runs on the linked patch module on IBT kernels, gives
+	 * up on such a call ("unannotated intra-function call"): the module
+	 * then has no ORC, return or retpoline sites at all. So it gets one,
+	 * to the placeholder, which the module loader links and the core
+	 * overwrites before the new code can run.
+	 */
+	if (is_branch_site(&patch->secs[out_sec], out_offset, r->type))
+		out_reloc_add(patch, out_sec, &(struct out_reloc){
+			.offset = out_offset, .addend = r->addend, .type = r->type,
+			.target_section = -1, .target_symbol = unresolved_stub(patch),
+		});
 	return 0;
 }
 

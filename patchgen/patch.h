@@ -21,6 +21,7 @@ struct out_reloc {
 	unsigned int type;
 	int target_section;		/* output section, or -1 */
 	const char *target_name;	/* undefined global, when no section */
+	size_t target_symbol;		/* 1 + index in patch->syms; 0: the above */
 };
 
 struct out_section {

@@ -134,7 +134,8 @@ static void build_symbols(struct writer *w)
 	w->undef_base = w->nr_syms;
 	for (size_t i = 0; i < p->nr_secs; i++)
 		for (size_t j = 0; j < p->secs[i].nr_relocs; j++)
-			if (p->secs[i].relocs[j].target_section < 0)
+			if (!p->secs[i].relocs[j].target_symbol &&
+			    p->secs[i].relocs[j].target_section < 0)
 				undef_index(w, p->secs[i].relocs[j].target_name);
 	for (size_t i = 0; i < w->nr_undef; i++)
 		add_sym(w, w->undef[i], STB_GLOBAL, STT_NOTYPE, SHN_UNDEF, 0, 0);
@@ -192,8 +193,14 @@ static int write_relocs(struct writer *w, size_t symtab_index)
 		rela = xcalloc(s->nr_relocs, sizeof(*rela));
 		for (size_t j = 0; j < s->nr_relocs; j++) {
 			const struct out_reloc *r = &s->relocs[j];
-			size_t sym = r->target_section >= 0 ? (size_t)r->target_section + 1 :
-				     undef_index(w, r->target_name);
+			size_t sym;
+
+			if (r->target_symbol)	/* after the null and section symbols */
+				sym = 1 + p->nr_secs + r->target_symbol - 1;
+			else if (r->target_section >= 0)
+				sym = (size_t)r->target_section + 1;
+			else
+				sym = undef_index(w, r->target_name);
 
 			rela[j] = (Elf64_Rela){
 				.r_offset = r->offset,
