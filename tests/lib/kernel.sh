@@ -72,9 +72,21 @@ test_patch()
 }
 
 # tree_state DIR: every file of the kernel tree DIR but its git data,
-# with its size and mtime, as one sum: what create must leave exactly as
-# it found it.
+# with its size and mtime, one per line: what create must leave exactly
+# as it found it.
 tree_state()
 {
-	(cd "$1" && find . -path ./.git -prune -o -type f -printf '%p %s %T@\n' | sort | md5sum)
+	(cd "$1" && find . -path ./.git -prune -o -type f -printf '%p %s %T@\n' | sort)
+}
+
+# same_tree DIR FILE: whether DIR is as the tree_state saved in FILE; if
+# not, the first differences go to stderr, which run-all shows for a
+# failed suite.
+same_tree()
+{
+	tree_state "$1" > "$2.now"
+	cmp -s "$2" "$2.now" && return 0
+	echo "same_tree: $1 changed (< $2, > now):" >&2
+	diff "$2" "$2.now" | grep '^[<>]' | head -20 >&2
+	return 1
 }
