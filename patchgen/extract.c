@@ -174,7 +174,6 @@ static bool find_anchor(const struct unit *unit, const struct symbol *pre, struc
 	return true;
 }
 
-/* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
 /*
  * Whether the reference at OFF of SEC is the target of a call or jump
  * (call, jmp or jcc rel32). No other instruction has e8, e9 or 0f 8x
@@ -237,6 +236,7 @@ static size_t unresolved_stub(struct patch *patch)
 	return patch->nr_syms;
 }
 
+/* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
 static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		       unsigned long out_offset, const struct reloc *r,
 		       const char *name, const struct symbol *pre, bool global, long addend)
