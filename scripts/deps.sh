@@ -2,6 +2,7 @@
 # Install the Debian packages the build, the test kernel and the VM tests
 # need, but only when one is missing, so a ready machine pays nothing.
 # --bench: also what make bench needs (matplotlib for its plots).
+# --debian: also Debian's kernel configurations (tests/debian-config/run).
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
 	qemu-system-x86 busybox-static xz-utils python3 clang libclang-rt-14-dev ccache distcc
 )
 [ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
+[ "${1:-}" != --debian ] || packages+=(linux-config-6.1)
 
 missing=()
 for p in "${packages[@]}"; do

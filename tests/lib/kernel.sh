@@ -6,7 +6,8 @@
 #   tiny-6.12   6.12's tinyconfig plus tests/config/tiny.config
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
-#               build takes hours here (tests/debian-config/run)
+#               first build takes about 40 minutes here
+#               (tests/debian-config/run)
 # Sets test_kernel, test_kernel_version, test_kernel_base (tinyconfig, or
 # the configuration file to start from), test_kernel_fragments,
 # test_kernel_targets (what its build makes) and kdir, and exports
