@@ -4,6 +4,8 @@
 #   tiny-6.1    tinyconfig plus tests/config/tiny.config (the default)
 #   distro-6.1  that plus tests/config/distro-6.1.config (ftrace, IBT, ORC...)
 #   tiny-6.12   6.12's tinyconfig plus tests/config/tiny.config
+#   distro-6.12 that plus tests/config/distro-6.12.config (as distro-6.1,
+#               and call-depth tracking)
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here
@@ -28,7 +30,7 @@ test_kernel_fragments=("$home/tests/config/tiny.config")
 test_kernel_targets=()
 case $test_kernel in
 tiny-6.1 | tiny-6.12) ;;
-distro-6.1) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;
+distro-6.1 | distro-6.12) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;
 debian-6.1)
 	test_kernel_base=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
 	test_kernel_fragments=("$home/tests/config/$test_kernel.config")
@@ -38,7 +40,7 @@ debian-6.1)
 	test_kernel_targets=(vmlinux bzImage modules_prepare fs/binfmt_misc.ko)
 	;;
 *)
-	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, debian-6.1)" >&2
+	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, debian-6.1)" >&2
 	exit 2
 	;;
 esac
