@@ -105,8 +105,7 @@ done
 kdir=$(cd "$kdir" && pwd)
 check_tools
 # Held until create exits, restored tree and all.
-open_tree_lock "$kdir"
-flock -n "$tree_lock" || { say "waiting for another create or build on $kdir"; flock "$tree_lock"; }
+lock_tree "$kdir" say
 check_built_tree
 cc=$(tree_cc)
 [ -n "$cc" ] || die 2 "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"

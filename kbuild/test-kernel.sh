@@ -21,8 +21,7 @@ if [ "${kdir%/*}" = "$test_kernel_cache" ]; then
 	done
 fi
 
-open_tree_lock "$kdir"
-flock -n "$tree_lock" || { step "waiting for a create or build on $kdir"; flock "$tree_lock"; }
+lock_tree "$kdir" step
 
 if [ ! -f "$kdir/Makefile" ]; then
 	[ -f "$test_kernel_tarball" ] || {

@@ -6,11 +6,14 @@
 # the tree or read it half restored. The lock file lives in ksplice's
 # cache, not in the tree, which create leaves exactly as it was.
 
-# open_tree_lock KDIR: opens KDIR's lock as fd $tree_lock (not yet held).
-open_tree_lock() {
-	local cache=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice} key
+# lock_tree KDIR SAY: holds KDIR's lock until this shell exits; SAY (a
+# command) tells that it waits when another holds it.
+lock_tree() {
+	local cache=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice} key lock
 	key=$(realpath -m "$1" | sha1sum | cut -c1-12)
 	mkdir -p "$cache"
-	# shellcheck disable=SC2034 # the caller's flock takes it
-	exec {tree_lock}>"$cache/tree-$key.lock"
+	exec {lock}>"$cache/tree-$key.lock"
+	flock -n "$lock" && return 0
+	"$2" "waiting for another create or build on $1"
+	flock "$lock"
 }
