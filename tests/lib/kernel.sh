@@ -93,3 +93,15 @@ same_tree()
 	diff "$2" "$2.now" | grep '^[<>]' | head -20 >&2
 	return 1
 }
+
+# expect_field FILE KEY: the values of every "KEY: value" line of a fix's
+# .expect FILE, one per line; or, when FILE has "KEY@KERNEL: value" lines
+# for this test kernel, those.
+expect_field()
+{
+	if grep -q "^$2@$test_kernel: " "$1"; then
+		sed -n "s/^$2@$test_kernel: //p" "$1"
+	else
+		sed -n "s/^$2: //p" "$1"
+	fi
+}
