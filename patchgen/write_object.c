@@ -195,8 +195,9 @@ static int write_relocs(struct writer *w, size_t symtab_index)
 			const struct out_reloc *r = &s->relocs[j];
 			size_t sym;
 
-			if (r->target_symbol)	/* after the null and section symbols */
-				sym = 1 + p->nr_secs + r->target_symbol - 1;
+			/* The null symbol, one per section, then patch->syms from 1. */
+			if (r->target_symbol)
+				sym = p->nr_secs + r->target_symbol;
 			else if (r->target_section >= 0)
 				sym = (size_t)r->target_section + 1;
 			else
