@@ -39,9 +39,7 @@ KSPLICE_HOME=$home bash "$home/kbuild/setup.sh" "$kdir" >/dev/null
 
 # The configuration's checksum lives next to .config, so editing a
 # fragment reconfigures and nothing else does.
-base=()
-[ "$test_kernel_base" = tinyconfig ] || base=("$test_kernel_base")
-sum=$(cat ${base[@]+"${base[@]}"} "${test_kernel_fragments[@]}" | sha1sum | cut -d' ' -f1)
+sum=$(test_kernel_config | sha1sum | cut -d' ' -f1)
 if [ ! -f "$kdir/.config" ] || [ "$(cat "$kdir/.ksplice-config.sha1" 2>/dev/null)" != "$sum" ]; then
 	step "configuring from ${test_kernel_base#/usr/src/} and ${test_kernel_fragments[*]#"$home"/}"
 	if [ "$test_kernel_base" = tinyconfig ]; then

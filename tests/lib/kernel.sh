@@ -45,14 +45,21 @@ debian-6.1)
 	;;
 esac
 
+# test_kernel_config: what the configuration is made from, as bytes (the
+# base file, unless tinyconfig, and the fragments).
+test_kernel_config()
+{
+	[ "$test_kernel_base" = tinyconfig ] || cat "$test_kernel_base"
+	cat "${test_kernel_fragments[@]}"
+}
+
 # test_kernel_key: what the built tree depends on besides kbuild's own
 # tracking (the plugin is on every command line, so kbuild sees that).
 test_kernel_key()
 {
 	{
 		stat -c '%n %s %Y' "$test_kernel_tarball" 2>/dev/null || echo "no $test_kernel_tarball"
-		[ "$test_kernel_base" = tinyconfig ] || cat "$test_kernel_base"
-		cat "${test_kernel_fragments[@]}"
+		test_kernel_config
 	} | sha1sum | cut -c1-12
 }
 
