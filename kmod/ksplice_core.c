@@ -23,6 +23,10 @@
 /* Attempts at a quiet moment, and the first wait between them (doubles). */
 #define KSPLICE_TRIES		5
 #define KSPLICE_FIRST_WAIT_MS	50
+/* Where nothing may fail (a module going away): the wait between tries. */
+#define KSPLICE_RETRY_MS	1000
+/* ... and how often the kernel log hears that it still waits. */
+#define KSPLICE_RETRY_SAY	30
 
 DEFINE_MUTEX(ksplice_mutex);
 LIST_HEAD(ksplice_patches);	/* under ksplice_mutex; applied ones in apply order */
@@ -216,14 +220,18 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 }
 
 /*
- * Whether to patch func now: on apply (module NULL), every function whose
- * module is loaded; when a module comes, that module's functions.
+ * Whether to patch function i now: on apply (module NULL), every function
+ * whose module was present, and pinned, when the apply began; when a
+ * module comes, that module's functions.
  */
-static bool func_wanted(const struct ksplice_func *func, const char *module)
+static bool func_wanted(const struct ksplice_priv *priv, unsigned int i,
+			const char *module)
 {
+	const struct ksplice_func *func = &priv->patch->funcs[i];
+
 	if (module)
 		return func->module && !strcmp(func->module, module);
-	return !func->module || ksplice_module_present(func->module);
+	return !func->module || priv->pins[i];
 }
 
 /*
@@ -241,7 +249,7 @@ static int find_funcs(struct ksplice_priv *priv, const char *module)
 	if (!addrs)
 		return -ENOMEM;
 	for (i = 0; i < patch->nr_funcs && !ret; i++) {
-		if (func_wanted(&patch->funcs[i], module))
+		if (func_wanted(priv, i, module))
 			ret = ksplice_find_func(priv, &patch->funcs[i],
 						&addrs[i]);
 	}
@@ -400,7 +408,7 @@ static void set_busy_cause(struct ksplice_priv *priv,
 static int run_stopped(struct ksplice_priv *priv,
 		       const struct ksplice_range *ranges,
 		       unsigned int nr_ranges, int (*write)(void *arg),
-		       unsigned long caller_sp, bool undo)
+		       bool undo)
 {
 	struct write_ctx ctx = { .priv = priv };
 	struct ksplice_stop *stop;
@@ -413,7 +421,6 @@ static int run_stopped(struct ksplice_priv *priv,
 	stop->ranges = ranges;
 	stop->nr_ranges = nr_ranges;
 	stop->caller = current;
-	stop->caller_sp = caller_sp;
 	stop->write = write;
 	stop->arg = &ctx;
 
@@ -449,7 +456,7 @@ static int run_stopped(struct ksplice_priv *priv,
  * No stack may point into the old functions, their .cold parts, or the
  * new code of a patch underneath (which becomes old code too).
  */
-static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
+static int apply_stopped(struct ksplice_priv *priv)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	const unsigned int per = KSPLICE_RANGES_PER_FUNC;
@@ -477,13 +484,14 @@ static int apply_stopped(struct ksplice_priv *priv, unsigned long caller_sp)
 		r[2].end = site->below_end;
 	}
 	ret = run_stopped(priv, ranges, per * patch->nr_funcs, write_jumps,
-			  caller_sp, false);
+			  false);
 	kfree(ranges);
 	return ret;
 }
 
-static int do_apply(struct ksplice_priv *priv, unsigned long caller_sp)
+static int do_apply(struct ksplice_priv *priv)
 {
+	unsigned int ran;
 	int ret;
 
 	ret = check_func_entries(priv);
@@ -496,11 +504,11 @@ static int do_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 	if (ret)
 		return ret;
 	/* The hooks are new code: they run once its relocations are in. */
-	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_APPLY);
-	if (ret)
-		return ret;
-	ret = apply_stopped(priv, caller_sp);
-	if (ret)	/* let the fix undo what its pre_apply hook did */
+	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_APPLY, &ran);
+	if (!ret)
+		ret = apply_stopped(priv);
+	/* Let the fix undo what its pre_apply hooks that ran did. */
+	if (ret && ran)
 		ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_UNDO);
 	return ret;
 }
@@ -519,7 +527,7 @@ int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
 	int ret;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!func_wanted(&patch->funcs[i], module))
+		if (!func_wanted(priv, i, module))
 			continue;
 		/* Applied while the module was already coming: done then. */
 		if (sites[i].live)
@@ -535,7 +543,7 @@ int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
 		return ret;
 	mutex_lock(ksplice_kernel.text_mutex);
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!func_wanted(&patch->funcs[i], module))
+		if (!func_wanted(priv, i, module))
 			continue;
 		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
 		       KSPLICE_JUMP_SIZE);
@@ -554,7 +562,7 @@ void ksplice_module_going(struct ksplice_priv *priv, const char *module)
 	unsigned int i;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!func_wanted(&patch->funcs[i], module))
+		if (!func_wanted(priv, i, module))
 			continue;
 		priv->sites[i].live = false;
 		priv->sites[i].addr = 0;
@@ -563,10 +571,47 @@ void ksplice_module_going(struct ksplice_priv *priv, const char *module)
 }
 
 /*
+ * Which target modules are loaded is decided once, here, and each one
+ * found is held until the apply ends: an rmmod in between would leave
+ * jumps into it without their relocations.  pins[] has a slot per
+ * function, then per relocation; NULL where vmlinux is the target or
+ * the module is absent.
+ */
+static int pin_modules(struct ksplice_priv *priv)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i, n = patch->nr_funcs + patch->nr_relocs;
+
+	priv->pins = kcalloc(n, sizeof(*priv->pins), GFP_KERNEL);
+	if (!priv->pins)
+		return -ENOMEM;
+	for (i = 0; i < patch->nr_funcs; i++)
+		if (patch->funcs[i].module)
+			priv->pins[i] = ksplice_module_get(patch->funcs[i].module);
+	for (i = 0; i < patch->nr_relocs; i++)
+		if (patch->relocs[i].module)
+			priv->pins[patch->nr_funcs + i] =
+				ksplice_module_get(patch->relocs[i].module);
+	return 0;
+}
+
+static void unpin_modules(struct ksplice_priv *priv)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i, n = patch->nr_funcs + patch->nr_relocs;
+
+	for (i = 0; i < n; i++)
+		if (priv->pins[i])
+			module_put(priv->pins[i]);
+	kfree(priv->pins);
+	priv->pins = NULL;
+}
+
+/*
  * The module reference is taken first: it fails once the patch module is
  * being unloaded, and while applied it keeps the new code in memory.
  */
-int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp)
+int ksplice_apply(struct ksplice_priv *priv)
 {
 	int ret;
 
@@ -581,7 +626,11 @@ int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp)
 	}
 	ksplice_set_cause(priv, "none");
 	priv->tries = 0;
-	ret = do_apply(priv, caller_sp);
+	ret = pin_modules(priv);
+	if (!ret) {
+		ret = do_apply(priv);
+		unpin_modules(priv);
+	}
 	if (ret) {
 		module_put(priv->patch->owner);
 		goto out;
@@ -618,36 +667,107 @@ static int check_nothing_above(struct ksplice_priv *priv)
 	return 0;
 }
 
-int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp)
+/*
+ * Called with ksplice_mutex held.  forced: the patch module is going
+ * away whatever we say (rmmod -f), so a refusing pre_undo hook is
+ * overruled; the jumps must not outlive the code they lead to.
+ */
+static int do_undo(struct ksplice_priv *priv, bool forced)
 {
 	struct ksplice_range range;
+	unsigned int ran;
 	int ret;
 
-	mutex_lock(&ksplice_mutex);
-	if (priv->stage != KSPLICE_APPLIED) {
-		ret = -EINVAL;
-		goto out;
-	}
 	ksplice_set_cause(priv, "none");
 	priv->tries = 0;
 	ret = check_nothing_above(priv);
 	if (ret)
-		goto out;
-	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_UNDO);
-	if (ret)
-		goto out;
+		return ret;
+	ret = ksplice_run_check_hooks(priv, KSPLICE_HOOK_PRE_UNDO, &ran);
+	if (ret && !forced) {
+		/* Back to applied: what the pre_undo hooks that ran did. */
+		if (ran)
+			ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_APPLY);
+		return ret;
+	}
 	/* No stack may point anywhere into the replacement code. */
 	ksplice_kernel_module_text(priv->patch->owner, &range.start,
 				   &range.end);
-	ret = run_stopped(priv, &range, 1, restore_entries, caller_sp, true);
+	ret = run_stopped(priv, &range, 1, restore_entries, true);
 	if (ret)
-		goto out;
+		return ret;
 	priv->stage = KSPLICE_REVERSED;
 	ksplice_run_hooks(priv->patch, KSPLICE_HOOK_POST_UNDO);
 	module_put(priv->patch->owner);
-out:
+	return 0;
+}
+
+int ksplice_undo(struct ksplice_priv *priv)
+{
+	int ret = -EINVAL;
+
+	mutex_lock(&ksplice_mutex);
+	if (priv->stage == KSPLICE_APPLIED)
+		ret = do_undo(priv, false);
 	mutex_unlock(&ksplice_mutex);
 	return ret;
+}
+
+/*
+ * rmmod -f of an applied patch: its exit runs although the patch holds
+ * its module.  Undo, however long it takes (a patch on top must be undone
+ * first, a task must leave the new code): a hung rmmod beats jumps into
+ * freed memory.
+ */
+static void undo_before_unload(struct ksplice_priv *priv)
+{
+	unsigned int waits = 0;
+
+	for (;;) {
+		mutex_lock(&ksplice_mutex);
+		if (priv->stage != KSPLICE_APPLIED || !do_undo(priv, true)) {
+			mutex_unlock(&ksplice_mutex);
+			return;
+		}
+		if (waits++ % KSPLICE_RETRY_SAY == 0)
+			pr_warn("%s: unloaded while applied; waiting to undo it: %s\n",
+				priv->patch->id, priv->cause);
+		mutex_unlock(&ksplice_mutex);
+		msleep(KSPLICE_RETRY_MS);
+	}
+}
+
+/*
+ * Before a patch module's memory is freed, no task may still run its
+ * code.  Undo checked every stack it could see, but three kinds of task
+ * it could not: the one that asked for the undo, which returns through
+ * the frames of its write (new code, when the fix replaced a function on
+ * the write path); a thread that has reaped itself in do_exit() and is
+ * off the task list; and callbacks the new code queued with call_rcu().
+ * The first two are waited out by tasks-RCU (which tracks exiting tasks
+ * to the end) and a scan of every stack now, the third by rcu_barrier().
+ */
+static void wait_unused(struct ksplice_priv *priv)
+{
+	struct ksplice_range range;
+	unsigned int waits = 0;
+
+	synchronize_rcu_tasks();
+	rcu_barrier();
+	ksplice_kernel_module_text(priv->patch->owner, &range.start,
+				   &range.end);
+	for (;;) {
+		mutex_lock(&ksplice_mutex);
+		if (!run_stopped(priv, &range, 1, NULL, true)) {
+			mutex_unlock(&ksplice_mutex);
+			return;
+		}
+		if (waits++ % KSPLICE_RETRY_SAY == 0)
+			pr_warn("%s: waiting for its code to be unused before it is freed: %s\n",
+				priv->patch->id, priv->cause);
+		mutex_unlock(&ksplice_mutex);
+		msleep(KSPLICE_RETRY_MS);
+	}
 }
 
 /* ---- Registration ---- */
@@ -779,10 +899,10 @@ out:
 EXPORT_SYMBOL_GPL(ksplice_register_patch);
 
 /*
- * Called from the patch module's exit.  It cannot be applied here: an
- * applied patch holds a reference on its module.  The sysfs directory
- * goes first, outside ksplice_mutex: removing it waits for a running
- * "stage" write, which takes that mutex.
+ * Called from the patch module's exit.  It is not applied here unless the
+ * module was forced out (an applied patch holds a reference on its
+ * module).  The sysfs directory goes first, outside ksplice_mutex:
+ * removing it waits for a running "stage" write, which takes that mutex.
  */
 void ksplice_unregister_patch(struct ksplice_patch *patch)
 {
@@ -791,9 +911,11 @@ void ksplice_unregister_patch(struct ksplice_patch *patch)
 	if (!priv)
 		return;
 	ksplice_sysfs_del(priv);
+	undo_before_unload(priv);
+	if (priv->stage == KSPLICE_REVERSED)
+		wait_unused(priv);
 
 	mutex_lock(&ksplice_mutex);
-	WARN_ON(priv->stage == KSPLICE_APPLIED);
 	list_del(&priv->list);
 	patch->core_private = NULL;
 	mutex_unlock(&ksplice_mutex);

@@ -31,14 +31,17 @@ int ksplice_check_hooks(const struct ksplice_patch *patch)
 
 /*
  * Runs the hooks of a kind that may refuse, in order, until one does;
- * its error is the result and the abort cause names it.
+ * its error is the result and the abort cause names it.  *ran counts
+ * the hooks that ran and did not refuse: the caller unwinds them.
  */
-int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind)
+int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind,
+			    unsigned int *ran)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	unsigned int i;
 	int ret;
 
+	*ran = 0;
 	for (i = 0; i < patch->nr_hooks; i++) {
 		int (*check)(void) = patch->hooks[i].fn;
 
@@ -50,6 +53,7 @@ int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind)
 					  ksplice_hook_kind_name(kind), check, ret);
 			return ret < 0 ? ret : -EINVAL;
 		}
+		(*ran)++;
 	}
 	return 0;
 }

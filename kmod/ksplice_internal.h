@@ -64,6 +64,7 @@ struct ksplice_priv {
 	u64 stop_ns;			/* last successful stopped window */
 	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
+	struct module **pins;		/* during an apply: its target modules */
 	struct completion *released;	/* completed when kobj is released */
 };
 
@@ -71,12 +72,12 @@ extern struct mutex ksplice_mutex;
 
 /* ksplice_core.c */
 extern struct list_head ksplice_patches;
-int ksplice_apply(struct ksplice_priv *priv, unsigned long caller_sp);
+int ksplice_apply(struct ksplice_priv *priv);
 int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
 const u8 *ksplice_original_entry(const struct ksplice_func *func,
 				 unsigned long addr, unsigned long *site);
 void ksplice_module_going(struct ksplice_priv *priv, const char *module);
-int ksplice_undo(struct ksplice_priv *priv, unsigned long caller_sp);
+int ksplice_undo(struct ksplice_priv *priv);
 const char *ksplice_stage_name(enum ksplice_stage stage);
 const char *ksplice_func_object(const struct ksplice_func *func);
 void ksplice_priv_free(struct ksplice_priv *priv);
@@ -114,12 +115,13 @@ int ksplice_resolve_anchored(struct ksplice_priv *priv, const char *module,
 /* ksplice_module.c: targets inside loadable modules. */
 int ksplice_module_init(void);
 void ksplice_module_exit(void);
-bool ksplice_module_present(const char *module);
+struct module *ksplice_module_get(const char *module);
 unsigned long ksplice_module_symbol(const char *module, const char *name);
 
 /* ksplice_hooks.c */
 int ksplice_check_hooks(const struct ksplice_patch *patch);
-int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind);
+int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind,
+			    unsigned int *ran);
 void ksplice_run_hooks(const struct ksplice_patch *patch, unsigned int kind);
 
 /* ksplice_shadow.c */
@@ -145,8 +147,7 @@ struct ksplice_stop {
 	/* Set by the caller. */
 	const struct ksplice_range *ranges;
 	unsigned int nr_ranges;
-	struct task_struct *caller;	/* the task writing "stage" */
-	unsigned long caller_sp;	/* its stack pointer at the store entry */
+	struct task_struct *caller;	/* the task that asked: not scanned */
 	int (*write)(void *arg);	/* runs stopped when nothing is busy */
 	void *arg;
 
@@ -177,6 +178,8 @@ int ksplice_empty_stop(u64 *call_ns);
 /* ksplice_kernel.c: everything that differs between kernel versions. */
 typedef int (*ksplice_symbol_fn)(void *data, const char *name,
 				 unsigned long addr);
+/* Called per return address (or word that may be one); true stops. */
+typedef bool (*ksplice_word_fn)(void *data, unsigned long word);
 
 int ksplice_kernel_init(void);
 int ksplice_kernel_each_symbol(ksplice_symbol_fn fn, void *data);
@@ -184,6 +187,8 @@ void ksplice_kernel_module_text(const struct module *mod,
 				unsigned long *start, unsigned long *end);
 bool ksplice_kernel_in_module_core(const struct module *mod,
 				   unsigned long addr, unsigned long size);
+bool ksplice_kernel_ret_addrs(struct task_struct *task, ksplice_word_fn fn,
+			      void *data);
 
 /* arch/<arch>/ksplice_arch.c: everything architecture-specific. */
 int ksplice_arch_init(void);
@@ -193,9 +198,19 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len);
 void ksplice_arch_sync_core(void);
-unsigned long ksplice_arch_current_sp(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
 bool ksplice_arch_task_stack(struct task_struct *task,
 			     unsigned long *low, unsigned long *high);
+unsigned long ksplice_arch_kernel_stack_top(struct task_struct *task,
+					    unsigned long high);
+
+enum ksplice_walk {
+	KSPLICE_WALK_CLEAR,		/* every frame read, none hit */
+	KSPLICE_WALK_HIT,		/* fn returned true */
+	KSPLICE_WALK_UNRELIABLE,	/* no unwinder, or it is not sure */
+};
+
+enum ksplice_walk ksplice_arch_walk_stack(struct task_struct *task,
+					  ksplice_word_fn fn, void *data);
 
 #endif /* KSPLICE_INTERNAL_H */

@@ -2,18 +2,26 @@
 /*
  * Everything in the ksplice core that differs between the kernel versions
  * it targets, 6.1 and 6.12: the kallsyms iterator's signature (6.2 dropped
- * its module argument) and the module memory layout (6.4 replaced
- * core_layout with one region per kind of memory).  The rest of the core
- * is the same source on both; keep version tests here, not there.
+ * its module argument), the module memory layout (6.4 replaced
+ * core_layout with one region per kind of memory) and the function-graph
+ * tracer's return stack (6.9 made it an array of words).  The rest of the
+ * core is the same source on both; keep version tests here, not there.
  */
 #include "ksplice_internal.h"
 
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/llist.h>
 #include <linux/module.h>
+#include <linux/rethook.h>
+#include <linux/sched.h>
 
 /*
  * kmod/Kbuild defines these from the target's headers:
  * KSPLICE_KALLSYMS_EACH_MODULE  the iterator passes a module (before 6.2)
  * KSPLICE_MODULE_MEMORY         struct module has mem[] (6.4 and later)
+ * KSPLICE_FGRAPH_RET_STRUCTS    task->ret_stack is an array of struct
+ *                               ftrace_ret_stack (before 6.9)
  */
 
 #ifdef KSPLICE_KALLSYMS_EACH_MODULE
@@ -96,4 +104,59 @@ bool ksplice_kernel_in_module_core(const struct module *mod,
 
 	return addr >= start && addr + size <= start + mod->core_layout.size;
 #endif
+}
+
+/*
+ * Return addresses that tracing keeps off the stack.  kretprobes (through
+ * rethook, or their own instances where an arch has no rethook) and the
+ * function-graph tracer put a trampoline in a task's return slot and
+ * keep the real address in a per-task list; a task asleep below such a
+ * frame returns to that address.  Calls fn for every word that may be
+ * one, until fn returns true; returns whether it did.  Called stopped,
+ * with the task switched out, so the lists hold still.
+ */
+bool ksplice_kernel_ret_addrs(struct task_struct *task, ksplice_word_fn fn,
+			      void *data)
+{
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	int top = READ_ONCE(task->curr_ret_stack);
+	const unsigned long *words = (const unsigned long *)task->ret_stack;
+	unsigned long i, nr_words = 0;
+#endif
+#ifdef CONFIG_RETHOOK
+	struct rethook_node *rh;
+#endif
+#if defined(CONFIG_KRETPROBES) && !defined(CONFIG_KRETPROBE_ON_RETHOOK)
+	struct kretprobe_instance *ri;
+#endif
+
+#ifdef CONFIG_RETHOOK
+	llist_for_each_entry(rh, READ_ONCE(task->rethooks.first), llist)
+		if (fn(data, rh->ret_addr))
+			return true;
+#endif
+#if defined(CONFIG_KRETPROBES) && !defined(CONFIG_KRETPROBE_ON_RETHOOK)
+	llist_for_each_entry(ri, READ_ONCE(task->kretprobe_instances.first),
+			     llist)
+		if (fn(data, (unsigned long)ri->ret_addr))
+			return true;
+#endif
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	/*
+	 * Every word of the live part, not only the return fields: the
+	 * layout is the tracer's own, and a stray hit costs a retry.
+	 */
+#ifdef KSPLICE_FGRAPH_RET_STRUCTS
+	if (top >= 0)	/* the index of the top entry, -1 when empty */
+		nr_words = (top + 1UL) * sizeof(struct ftrace_ret_stack) /
+			   sizeof(long);
+#else
+	if (top > 0)	/* the offset in words past the top */
+		nr_words = top;
+#endif
+	for (i = 0; words && i < nr_words; i++)
+		if (fn(data, READ_ONCE_NOCHECK(words[i])))
+			return true;
+#endif
+	return false;
 }

@@ -15,21 +15,24 @@
 #include <linux/notifier.h>
 
 /*
- * Loaded and not on its way out.  Its GOING notification waits for
- * ksplice_mutex, which the caller holds, so it stays until we are done.
+ * The module, held, if it is loaded and not on its way out; else NULL.
+ * Held, a plain rmmod fails until module_put(); a module whose init
+ * fails, or one forced out, still waits in its GOING notification for
+ * ksplice_mutex, which the caller holds, so its memory stays until we
+ * are done.
  */
-bool ksplice_module_present(const char *module)
+struct module *ksplice_module_get(const char *module)
 {
 	struct module *mod;
-	bool present;
 
 	lockdep_assert_held(&ksplice_mutex);
 	preempt_disable();
 	mod = (struct module *)ksplice_module_symbol(module, "__this_module");
-	present = mod && (mod->state == MODULE_STATE_LIVE ||
-			  mod->state == MODULE_STATE_COMING);
+	if (mod && ((mod->state != MODULE_STATE_LIVE &&
+		     mod->state != MODULE_STATE_COMING) || !try_module_get(mod)))
+		mod = NULL;
 	preempt_enable();
-	return present;
+	return mod;
 }
 
 static int ksplice_module_notify(struct notifier_block *nb,

@@ -86,15 +86,19 @@ static int reloc_value(const struct ksplice_reloc *r, unsigned long sym,
 }
 
 /*
- * On apply (module NULL): every relocation whose target is loaded; when
- * a module comes: those into it.  Code referring to an absent module is
- * reachable only through that module's functions, which are not patched.
+ * On apply (module NULL): every relocation whose target was loaded, and
+ * pinned, when the apply began; when a module comes: those into it.
+ * Code referring to an absent module is reachable only through that
+ * module's functions, which are not patched.
  */
-static bool reloc_wanted(const struct ksplice_reloc *r, const char *module)
+static bool reloc_wanted(const struct ksplice_priv *priv, unsigned int i,
+			 const char *module)
 {
+	const struct ksplice_reloc *r = &priv->patch->relocs[i];
+
 	if (module)
 		return r->module && !strcmp(r->module, module);
-	return !r->module || ksplice_module_present(r->module);
+	return !r->module || priv->pins[priv->patch->nr_funcs + i];
 }
 
 /* Resolves and range-checks the wanted relocations; writes nothing. */
@@ -109,7 +113,7 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 	for (i = 0; i < patch->nr_relocs; i++) {
 		const struct ksplice_reloc *r = &patch->relocs[i];
 
-		if (!reloc_wanted(r, module))
+		if (!reloc_wanted(priv, i, module))
 			continue;
 		if (r->anchor)
 			ret = ksplice_resolve_anchored(priv, r->module, r->symbol,
@@ -162,7 +166,7 @@ int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module)
 	if (!ret) {
 		mutex_lock(ksplice_kernel.text_mutex);
 		for (i = 0; i < patch->nr_relocs; i++)
-			if (reloc_wanted(&patch->relocs[i], module))
+			if (reloc_wanted(priv, i, module))
 				write_reloc(&patch->relocs[i], values[i]);
 		mutex_unlock(ksplice_kernel.text_mutex);
 	}

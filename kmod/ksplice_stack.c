@@ -3,16 +3,25 @@
  * The safety check: with every CPU held in stop_machine(), no task may be
  * executing, or be about to return into, code that is being replaced.
  *
- * The scan is conservative: every word of the live part of every kernel
- * stack is compared against the ranges being replaced, so it is correct
- * on any unwinder.  A stale word costs a retry, never a crash.  What
- * counts as "live" (measured on 6.1, 2 CPUs):
+ * Each task's frames are read with the kernel's unwinder where it is
+ * reliable (ORC), so that only real return addresses and interrupted
+ * instruction pointers count: words that user space can choose (its
+ * saved registers, a poll() array copied onto the stack) cannot veto a
+ * patch.  Where the unwinder is missing or not sure of a stack, the scan
+ * is conservative: every word of the live kernel part of the stack is
+ * compared against the ranges, which is correct on any unwinder; a stale
+ * word costs a retry, never a crash.  What counts (measured on 6.1):
  *  - the stopper threads are skipped: they run this code and carry stale
  *    copies of the targets from earlier work;
- *  - a switched-out task is scanned from its saved stack pointer up;
- *  - the task that asked for the apply is blocked inside stop_machine();
- *    its frames below the sysfs store handler are ours and hold copies of
- *    the target addresses, so it is scanned from the store's entry up;
+ *  - the task that asked for the apply or undo is skipped: it is blocked
+ *    in here, below the system call that asked (the write to sysfs, or
+ *    rmmod), and returns through that call's frames once we are done.
+ *    Old code stays where it was; new code is not freed until that task
+ *    has left it (ksplice_wait_unused());
+ *  - a switched-out task is read from its saved stack pointer up, and
+ *    the conservative scan stops below the user registers at the top;
+ *  - return addresses that kretprobes and the function-graph tracer keep
+ *    off the stack count as well;
  *  - each CPU's idle task is scanned too: it is not on the task list.
  * Offset 0 counts: a task preempted right at a function's entry is in it.
  */
@@ -93,6 +102,11 @@ static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
 	return false;
 }
 
+static bool word_hits(void *stop, unsigned long word)
+{
+	return stack_word_hits(stop, word);
+}
+
 static bool scan_words(struct ksplice_stop *stop, unsigned long from,
 		       unsigned long to)
 {
@@ -100,8 +114,9 @@ static bool scan_words(struct ksplice_stop *stop, unsigned long from,
 							      sizeof(long));
 	const unsigned long *end = (const unsigned long *)to;
 
+	/* Another task's stack: no KASAN check of what it left there. */
 	for (; p < end; p++) {
-		if (stack_word_hits(stop, *p))
+		if (stack_word_hits(stop, READ_ONCE_NOCHECK(*p)))
 			return true;
 	}
 	return false;
@@ -126,22 +141,41 @@ static void note_busy_task(struct ksplice_stop *stop,
 	stop->busy_comm[sizeof(stop->busy_comm) - 1] = '\0';
 }
 
-static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
+/*
+ * The unwinder's frames where it vouches for them, else every word from
+ * the saved stack pointer to the user registers.
+ */
+static bool stack_hits(struct ksplice_stop *stop, struct task_struct *task,
+		       unsigned long low, unsigned long high)
 {
-	unsigned long low, high, sp;
+	unsigned long sp;
 
-	if (is_stopper(stop, task))
+	switch (ksplice_arch_walk_stack(task, word_hits, stop)) {
+	case KSPLICE_WALK_HIT:
+		return true;
+	case KSPLICE_WALK_CLEAR:
 		return false;
-	if (!ksplice_arch_task_stack(task, &low, &high))
-		return false;
-	if (task == stop->caller)
-		sp = stop->caller_sp;
-	else
-		sp = ksplice_arch_task_sp(task);
+	case KSPLICE_WALK_UNRELIABLE:
+		break;
+	}
+	high = ksplice_arch_kernel_stack_top(task, high);
+	sp = ksplice_arch_task_sp(task);
 	/* A pointer outside the stack is unexpected: scan all of it. */
 	if (sp < low || sp >= high)
 		sp = low;
-	if (!scan_words(stop, sp, high))
+	return scan_words(stop, sp, high);
+}
+
+static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
+{
+	unsigned long low, high;
+
+	if (is_stopper(stop, task) || task == stop->caller)
+		return false;
+	if (!ksplice_arch_task_stack(task, &low, &high))
+		return false;
+	if (!ksplice_kernel_ret_addrs(task, word_hits, stop) &&
+	    !stack_hits(stop, task, low, high))
 		return false;
 	note_busy_task(stop, task);
 	return true;
@@ -197,7 +231,7 @@ static int ksplice_stop_cb(void *data)
 	 * interrupts off and read the same value twice.
 	 */
 	start = ktime_get_mono_fast_ns();
-	if (!scan_all_tasks(stop))
+	if (!scan_all_tasks(stop) && stop->write)
 		stop->write_ret = stop->write(stop->arg);
 	ksplice_arch_sync_core();
 	stop->stop_ns = ktime_get_mono_fast_ns() - start;

@@ -46,21 +46,15 @@ static ssize_t stage_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	/*
-	 * First thing: the stack scan reads this task's stack only above
-	 * here.  The apply path below leaves copies of the target addresses
-	 * in its own frames, and those must not count as "busy".
-	 */
-	unsigned long caller_sp = ksplice_arch_current_sp();
 	struct ksplice_priv *priv = to_priv(kobj);
 	int ret;
 
 	if (!capable(CAP_SYS_MODULE))
 		return -EPERM;
 	if (sysfs_streq(buf, "apply"))
-		ret = ksplice_apply(priv, caller_sp);
+		ret = ksplice_apply(priv);
 	else if (sysfs_streq(buf, "undo"))
-		ret = ksplice_undo(priv, caller_sp);
+		ret = ksplice_undo(priv);
 	else
 		ret = -EINVAL;
 	return ret ? ret : count;

@@ -11,12 +11,23 @@
  *	Drops CAP_SYS_MODULE (root keeps every other capability), then
  *	writes TEXT to FILE. Prints "EPERM" and exits 0 when the write is
  *	refused with EPERM.
+ *
+ *   ksplice-probe write-zero FD
+ *	write(FD, "", 0). Prints 0, or the name of the error (EBADF).
+ *
+ *   ksplice-probe veto ADDR SECONDS
+ *	As an unprivileged user (uid and gid 65534), spins for SECONDS
+ *	with ADDR (hex, a kernel address) in thirteen general registers:
+ *	what a user who wants to veto a patch can put on its own kernel
+ *	stack when the stopper preempts it. Prints "spinning" first.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -81,13 +92,58 @@ static int without_cap_sys_module(const char *path, const char *text)
 	return 0;
 }
 
+static int write_zero(const char *fd)
+{
+	if (write(atoi(fd), "", 0) == 0) {
+		printf("0\n");
+		return 0;
+	}
+	printf("%s\n", errno == EBADF ? "EBADF" : strerror(errno));
+	return 0;
+}
+
+static int veto(const char *addr_text, const char *seconds)
+{
+	unsigned long addr = strtoul(addr_text, NULL, 16);
+	time_t until = time(NULL) + atoi(seconds);
+
+	if (setgid(65534) || setuid(65534)) {
+		perror("setuid");
+		return 2;
+	}
+	printf("spinning\n");
+	fflush(stdout);
+	while (time(NULL) < until) {
+		unsigned long n = 10000000;
+
+		__asm__ volatile(
+			"mov %[a], %%rbx\n\tmov %[a], %%rcx\n\tmov %[a], %%rdx\n\t"
+			"mov %[a], %%rsi\n\tmov %[a], %%rdi\n\tmov %[a], %%r8\n\t"
+			"mov %[a], %%r9\n\tmov %[a], %%r10\n\tmov %[a], %%r11\n\t"
+			"mov %[a], %%r12\n\tmov %[a], %%r13\n\tmov %[a], %%r14\n\t"
+			"mov %[a], %%r15\n"
+			"1:\tdecq %[n]\n\tjnz 1b\n"
+			: [n] "+m"(n)
+			: [a] "a"(addr)
+			: "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+			  "r11", "r12", "r13", "r14", "r15", "memory");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "write-zero"))
+		return write_zero(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "veto"))
+		return veto(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "getdents-efault"))
 		return getdents_efault(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "without-cap-sys-module"))
 		return without_cap_sys_module(argv[2], argv[3]);
 	fprintf(stderr, "usage: ksplice-probe getdents-efault DIR\n"
-		"       ksplice-probe without-cap-sys-module FILE TEXT\n");
+		"       ksplice-probe without-cap-sys-module FILE TEXT\n"
+		"       ksplice-probe write-zero FD\n"
+		"       ksplice-probe veto ADDR SECONDS\n");
 	return 2;
 }

@@ -7,13 +7,17 @@
 #include "ksplice_internal.h"
 
 #include <linux/refcount.h>
+#include <linux/rethook.h>
+#include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
+#include <asm/ptrace.h>
 #include <asm/sync_core.h>
+#include <asm/unwind.h>
 
 #define JMP_REL32_OPCODE	0xe9
 #define ENDBR_SIZE		4
@@ -105,15 +109,6 @@ void ksplice_arch_sync_core(void)
 	sync_core();
 }
 
-/*
- * Not inlined, so that the value is at most one return address below the
- * caller's own frame: everything the caller calls later lies below it.
- */
-noinline unsigned long ksplice_arch_current_sp(void)
-{
-	return current_stack_pointer;
-}
-
 /* The stack pointer a switched-out task was left with by __switch_to. */
 unsigned long ksplice_arch_task_sp(struct task_struct *task)
 {
@@ -139,3 +134,78 @@ bool ksplice_arch_task_stack(struct task_struct *task,
 	*high = *low + THREAD_SIZE;
 	return true;
 }
+
+/*
+ * Where the kernel's part of a task's stack ends: below the user
+ * registers that a system call or interrupt from user mode saved at the
+ * top.  Those are the user's to choose, and must not make a task look
+ * busy.  A kernel thread's top holds no user registers: all of it counts.
+ */
+unsigned long ksplice_arch_kernel_stack_top(struct task_struct *task,
+					    unsigned long high)
+{
+	struct pt_regs *regs = task_pt_regs(task);
+
+	if ((unsigned long)(regs + 1) > high)
+		return high;
+	return user_mode(regs) ? (unsigned long)regs : high;
+}
+
+#ifdef CONFIG_UNWINDER_ORC
+/*
+ * rethook_find_ret_addr(), which the unwinder calls at a kretprobe's
+ * trampoline, warns about a task that is runnable (preempted), as every
+ * task but a stopper may be here: such a task is left to the
+ * conservative scan.
+ */
+static bool unwinder_may_warn(struct task_struct *task)
+{
+#ifdef CONFIG_RETHOOK
+	return READ_ONCE(task->rethooks.first) && task_is_running(task);
+#else
+	return false;
+#endif
+}
+
+/*
+ * The return addresses of a switched-out task, and the interrupted
+ * instruction pointer of every in-kernel exception or interrupt frame,
+ * as the ORC unwinder reads them; the unwinder itself puts back the
+ * addresses that kretprobes and the function-graph tracer replaced.
+ * Its verdict is taken only when it reads every frame down to the user
+ * registers or the end of a kernel thread, as for reliable stack traces
+ * (livepatch's consistency model rests on the same).
+ */
+enum ksplice_walk ksplice_arch_walk_stack(struct task_struct *task,
+					  ksplice_word_fn fn, void *data)
+{
+	struct unwind_state state;
+	struct pt_regs *regs;
+	unsigned long addr;
+
+	if (unwinder_may_warn(task))
+		return KSPLICE_WALK_UNRELIABLE;
+	for (unwind_start(&state, task, NULL, NULL);
+	     !unwind_done(&state) && !unwind_error(&state);
+	     unwind_next_frame(&state)) {
+		regs = unwind_get_entry_regs(&state, NULL);
+		if (regs && user_mode(regs))
+			return KSPLICE_WALK_CLEAR;
+		addr = unwind_get_return_address(&state);
+		/* Code the kernel does not know as text (a JIT, say). */
+		if (!addr)
+			return KSPLICE_WALK_UNRELIABLE;
+		if (fn(data, addr))
+			return KSPLICE_WALK_HIT;
+	}
+	return unwind_error(&state) ? KSPLICE_WALK_UNRELIABLE :
+				      KSPLICE_WALK_CLEAR;
+}
+#else
+/* Frame pointers or guesses: the conservative scan does better. */
+enum ksplice_walk ksplice_arch_walk_stack(struct task_struct *task,
+					  ksplice_word_fn fn, void *data)
+{
+	return KSPLICE_WALK_UNRELIABLE;
+}
+#endif
