@@ -55,13 +55,45 @@ const char *ksplice_func_object(const struct ksplice_func *func)
 	return func->object ? func->object : "-";
 }
 
-void ksplice_set_cause(struct ksplice_priv *priv, const char *fmt, ...)
+const char *ksplice_abort_name(enum ksplice_abort abort)
+{
+	static const char *const names[] = {
+		[KSPLICE_ABORT_NONE] = "none",
+		[KSPLICE_ABORT_BUSY] = "busy",
+		[KSPLICE_ABORT_CODE_MISMATCH] = "code_mismatch",
+		[KSPLICE_ABORT_HOOK] = "hook",
+		[KSPLICE_ABORT_STACKED] = "stacked",
+		[KSPLICE_ABORT_NOT_FOUND] = "not_found",
+		[KSPLICE_ABORT_AMBIGUOUS] = "ambiguous",
+		[KSPLICE_ABORT_RELOC_RANGE] = "reloc_range",
+		[KSPLICE_ABORT_TOO_SHORT] = "too_short",
+		[KSPLICE_ABORT_ENTRY_SITE] = "entry_site",
+		[KSPLICE_ABORT_LIVEPATCH] = "livepatch",
+	};
+
+	return abort < ARRAY_SIZE(names) && names[abort] ? names[abort] :
+							   "unknown";
+}
+
+/* The cause reads "<kind>: <details>". */
+void ksplice_set_cause(struct ksplice_priv *priv, enum ksplice_abort abort,
+		       const char *fmt, ...)
 {
 	va_list args;
+	int len;
 
+	priv->abort = abort;
+	len = scnprintf(priv->cause, sizeof(priv->cause), "%s: ",
+			ksplice_abort_name(abort));
 	va_start(args, fmt);
-	vscnprintf(priv->cause, sizeof(priv->cause), fmt, args);
+	vscnprintf(priv->cause + len, sizeof(priv->cause) - len, fmt, args);
 	va_end(args);
+}
+
+void ksplice_clear_cause(struct ksplice_priv *priv)
+{
+	priv->abort = KSPLICE_ABORT_NONE;
+	strscpy(priv->cause, "none", sizeof(priv->cause));
 }
 
 /* ---- Apply ---- */
@@ -76,7 +108,7 @@ static int check_func_entries(struct ksplice_priv *priv)
 		const struct ksplice_func *func = &patch->funcs[i];
 
 		if (func->pre_size < KSPLICE_JUMP_SIZE) {
-			ksplice_set_cause(priv, "too_short: %s", func->name);
+			ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT, "%s", func->name);
 			return -EINVAL;
 		}
 	}
@@ -102,7 +134,7 @@ static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
 				n++;
 		}
 		if (n > 1) {
-			ksplice_set_cause(priv, "ambiguous: %s (%u candidates)",
+			ksplice_set_cause(priv, KSPLICE_ABORT_AMBIGUOUS, "%s (%u candidates)",
 					  patch->funcs[i].name, n);
 			return -EINVAL;
 		}
@@ -194,11 +226,11 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 		return -ENOENT;
 	site->addr = addr + func->jump_offset;
 	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
-		ksplice_set_cause(priv, "too_short: %s", func->name);
+		ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT, "%s", func->name);
 		return -EINVAL;
 	}
 	if (!ksplice_arch_can_jump_at(site->addr)) {
-		ksplice_set_cause(priv, "entry_site: %s", func->name);
+		ksplice_set_cause(priv, KSPLICE_ABORT_ENTRY_SITE, "%s", func->name);
 		return -EINVAL;
 	}
 	site->expect = NULL;
@@ -213,7 +245,7 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	}
 	if (ksplice_arch_make_jump(site->jump, site->addr,
 				   (unsigned long)func->new_code)) {
-		ksplice_set_cause(priv, "reloc_range: %s", func->name);
+		ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", func->name);
 		return -ERANGE;
 	}
 	return 0;
@@ -396,7 +428,7 @@ static void set_busy_cause(struct ksplice_priv *priv,
 	char name[KSYM_SYMBOL_LEN];
 
 	busy_name(priv, stop, undo, name);
-	ksplice_set_cause(priv, "busy: %s (pid %d comm %s)", name,
+	ksplice_set_cause(priv, KSPLICE_ABORT_BUSY, "%s (pid %d comm %s)", name,
 			  stop->busy_pid, stop->busy_comm);
 }
 
@@ -441,7 +473,7 @@ static int run_stopped(struct ksplice_priv *priv,
 	} else if (stop->write_ret) {
 		const struct ksplice_func *func = &priv->patch->funcs[ctx.bad];
 
-		ksplice_set_cause(priv, "code_mismatch: %s (%s)", func->name,
+		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)", func->name,
 				  ksplice_func_object(func));
 		ret = stop->write_ret;
 	} else {
@@ -624,7 +656,7 @@ int ksplice_apply(struct ksplice_priv *priv)
 		ret = -ENODEV;
 		goto out;
 	}
-	ksplice_set_cause(priv, "none");
+	ksplice_clear_cause(priv);
 	priv->tries = 0;
 	ret = pin_modules(priv);
 	if (!ret) {
@@ -658,7 +690,7 @@ static int check_nothing_above(struct ksplice_priv *priv)
 			continue;
 		above = patch_above(priv, i);
 		if (above) {
-			ksplice_set_cause(priv, "stacked: %s (patch %s replaces it again; undo that first)",
+			ksplice_set_cause(priv, KSPLICE_ABORT_STACKED, "%s (patch %s replaces it again; undo that first)",
 					  priv->patch->funcs[i].name,
 					  above->patch->id);
 			return -EBUSY;
@@ -678,7 +710,7 @@ static int do_undo(struct ksplice_priv *priv, bool forced)
 	unsigned int ran;
 	int ret;
 
-	ksplice_set_cause(priv, "none");
+	ksplice_clear_cause(priv);
 	priv->tries = 0;
 	ret = check_nothing_above(priv);
 	if (ret)
@@ -862,7 +894,7 @@ static struct ksplice_priv *alloc_priv(struct ksplice_patch *patch)
 	}
 	priv->patch = patch;
 	priv->stage = KSPLICE_LOADED;
-	ksplice_set_cause(priv, "none");
+	ksplice_clear_cause(priv);
 	return priv;
 }
 

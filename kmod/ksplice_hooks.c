@@ -49,7 +49,7 @@ int ksplice_run_check_hooks(struct ksplice_priv *priv, unsigned int kind,
 			continue;
 		ret = check();
 		if (ret) {
-			ksplice_set_cause(priv, "hook: %s %ps refused (%d)",
+			ksplice_set_cause(priv, KSPLICE_ABORT_HOOK, "%s %ps refused (%d)",
 					  ksplice_hook_kind_name(kind), check, ret);
 			return ret < 0 ? ret : -EINVAL;
 		}

@@ -31,6 +31,24 @@
 /* Longest abort cause: a symbol name plus the fixed text around it. */
 #define KSPLICE_CAUSE_LEN	(KSYM_NAME_LEN + 128)
 
+/*
+ * Why the last apply or undo failed: the first word of abort_cause and
+ * all of abort_kind (docs/core.md lists each with its form).
+ */
+enum ksplice_abort {
+	KSPLICE_ABORT_NONE,
+	KSPLICE_ABORT_BUSY,
+	KSPLICE_ABORT_CODE_MISMATCH,
+	KSPLICE_ABORT_HOOK,
+	KSPLICE_ABORT_STACKED,
+	KSPLICE_ABORT_NOT_FOUND,
+	KSPLICE_ABORT_AMBIGUOUS,
+	KSPLICE_ABORT_RELOC_RANGE,
+	KSPLICE_ABORT_TOO_SHORT,
+	KSPLICE_ABORT_ENTRY_SITE,
+	KSPLICE_ABORT_LIVEPATCH,
+};
+
 enum ksplice_stage {
 	KSPLICE_LOADED,
 	KSPLICE_APPLIED,
@@ -63,7 +81,8 @@ struct ksplice_priv {
 	u64 tries;			/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
-	char cause[KSPLICE_CAUSE_LEN];	/* "none" or why the last attempt failed */
+	enum ksplice_abort abort;	/* why the last attempt failed */
+	char cause[KSPLICE_CAUSE_LEN];	/* "none", or its kind and details */
 	struct module **pins;		/* during an apply: its target modules */
 	struct completion *released;	/* completed when kobj is released */
 };
@@ -81,8 +100,11 @@ int ksplice_undo(struct ksplice_priv *priv);
 const char *ksplice_stage_name(enum ksplice_stage stage);
 const char *ksplice_func_object(const struct ksplice_func *func);
 void ksplice_priv_free(struct ksplice_priv *priv);
-__printf(2, 3) void ksplice_set_cause(struct ksplice_priv *priv,
+const char *ksplice_abort_name(enum ksplice_abort abort);
+__printf(3, 4) void ksplice_set_cause(struct ksplice_priv *priv,
+				      enum ksplice_abort abort,
 				      const char *fmt, ...);
+void ksplice_clear_cause(struct ksplice_priv *priv);
 
 /* ksplice_sysfs.c */
 int ksplice_sysfs_init(void);

@@ -126,7 +126,7 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 			return ret;
 		ret = reloc_value(r, sym, &values[i]);
 		if (ret) {
-			ksplice_set_cause(priv, "reloc_range: %s", r->symbol);
+			ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", r->symbol);
 			return ret;
 		}
 	}

@@ -183,7 +183,7 @@ int ksplice_find_func(struct ksplice_priv *priv,
 		if (ret)
 			return ret;
 		if (!running_code_matches(func, *addr)) {
-			ksplice_set_cause(priv, "code_mismatch: %s (%s)",
+			ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)",
 					  func->name, ksplice_func_object(func));
 			return -EINVAL;
 		}
@@ -192,16 +192,16 @@ int ksplice_find_func(struct ksplice_priv *priv,
 
 	ksplice_kernel_each_symbol(find_func_cb, &ctx);
 	if (!ctx.named) {
-		ksplice_set_cause(priv, "not_found: %s", func->name);
+		ksplice_set_cause(priv, KSPLICE_ABORT_NOT_FOUND, "%s", func->name);
 		return -ENOENT;
 	}
 	if (!ctx.matched) {
-		ksplice_set_cause(priv, "code_mismatch: %s (%s)", func->name,
+		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)", func->name,
 				  ksplice_func_object(func));
 		return -EINVAL;
 	}
 	if (ctx.matched > 1) {
-		ksplice_set_cause(priv, "ambiguous: %s (%u candidates)",
+		ksplice_set_cause(priv, KSPLICE_ABORT_AMBIGUOUS, "%s (%u candidates)",
 				  func->name, ctx.matched);
 		return -EINVAL;
 	}
@@ -243,7 +243,7 @@ int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
 	if (module) {
 		*addr = ksplice_module_symbol(module, name);
 		if (!*addr) {
-			ksplice_set_cause(priv, "not_found: %s:%s", module,
+			ksplice_set_cause(priv, KSPLICE_ABORT_NOT_FOUND, "%s:%s", module,
 					  name);
 			return -ENOENT;
 		}
@@ -252,11 +252,11 @@ int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
 
 	ksplice_kernel_each_symbol(resolve_cb, &ctx);
 	if (!ctx.hits) {
-		ksplice_set_cause(priv, "not_found: %s", name);
+		ksplice_set_cause(priv, KSPLICE_ABORT_NOT_FOUND, "%s", name);
 		return -ENOENT;
 	}
 	if (ctx.differ) {
-		ksplice_set_cause(priv, "ambiguous: %s (%u candidates)", name,
+		ksplice_set_cause(priv, KSPLICE_ABORT_AMBIGUOUS, "%s (%u candidates)", name,
 				  ctx.hits);
 		return -EINVAL;
 	}
@@ -283,7 +283,7 @@ int ksplice_resolve_anchored(struct ksplice_priv *priv, const char *module,
 		return ret;
 	sprint_symbol(buf, base + offset);
 	if (strncmp(buf, name, len) || strncmp(buf + len, "+0x0/", 5)) {
-		ksplice_set_cause(priv, "not_found: %s (at %s%+ld: %s)", name,
+		ksplice_set_cause(priv, KSPLICE_ABORT_NOT_FOUND, "%s (at %s%+ld: %s)", name,
 				  anchor, offset, buf);
 		return -ENOENT;
 	}

@@ -3,6 +3,7 @@
  * /sys/kernel/ksplice/<id>/: one directory per registered patch.
  *
  *   stage        rw  loaded | applied | reversed; write apply or undo
+ *   abort_kind   ro  none, or the kind of the last failure (busy, ...)
  *   abort_cause  ro  none, or why the last apply/undo failed (one line)
  *   functions    ro  <name> <object> <old_addr> <new_addr> per function
  *   tries        ro  stop_machine attempts of the last apply/undo
@@ -58,6 +59,18 @@ static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
 	else
 		ret = -EINVAL;
 	return ret ? ret : count;
+}
+
+static ssize_t abort_kind_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ksplice_mutex);
+	ret = sysfs_emit(buf, "%s\n", ksplice_abort_name(priv->abort));
+	mutex_unlock(&ksplice_mutex);
+	return ret;
 }
 
 static ssize_t abort_cause_show(struct kobject *kobj,
@@ -128,6 +141,7 @@ static ssize_t stop_call_ns_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute stage_attr = __ATTR_RW(stage);
+static struct kobj_attribute abort_kind_attr = __ATTR_RO(abort_kind);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
@@ -136,6 +150,7 @@ static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
 
 static struct attribute *ksplice_patch_attrs[] = {
 	&stage_attr.attr,
+	&abort_kind_attr.attr,
 	&abort_cause_attr.attr,
 	&functions_attr.attr,
 	&tries_attr.attr,

@@ -56,10 +56,21 @@ dmesg | grep 'ksplice:' | tail -2
 
 echo "== refusals at apply"
 before=$(cat /proc/version)
-for mode in not_found mismatch ambiguous too_short reloc_missing reloc_range; do
+# mode:kind, each refusal checked by the kind the core names.
+for pair in not_found:not_found mismatch:code_mismatch ambiguous:ambiguous \
+	too_short:too_short reloc_missing:not_found reloc_range:reloc_range; do
+	mode=${pair%%:*}
+	kind=${pair#*:}
 	expect 0 insmod $M/ksplice_test_bad.ko mode=$mode
 	expect 1 stage test-bad apply
 	echo "$mode: $(cat $D/test-bad/abort_cause) [stage $(cat $D/test-bad/stage), tries $(cat $D/test-bad/tries)]"
+	[ "$(cat $D/test-bad/abort_kind)" = "$kind" ] ||
+		fail "$mode: abort_kind $(cat $D/test-bad/abort_kind), wanted $kind"
+	case "$(cat $D/test-bad/abort_cause)" in
+	"$kind: "*) ;;
+	*) fail "$mode: abort_cause does not start with $kind: " ;;
+	esac
+	[ "$(cat $D/test-bad/stage)" = loaded ] || fail "$mode: stage changed"
 	expect 0 rmmod ksplice_test_bad
 done
 [ "$(cat /proc/version)" = "$before" ] || fail "/proc/version changed"
@@ -74,10 +85,11 @@ ksplice-probe without-cap-sys-module $D/$P/stage apply || fail "applied without 
 [ "$(cat $D/$P/stage)" = loaded ] || fail "stage changed without CAP_SYS_MODULE"
 echo "modes: stage 644, the rest 444, nothing world-writable"
 [ "$(stat -c %a $D/$P/stage)" = 644 ] || fail "stage mode $(stat -c %a $D/$P/stage)"
-for f in abort_cause functions tries stop_ns; do
+for f in abort_kind abort_cause functions tries stop_ns; do
 	[ "$(stat -c %a $D/$P/$f)" = 444 ] || fail "$f mode $(stat -c %a $D/$P/$f)"
 done
 show $P
+[ "$(cat $D/$P/abort_kind)" = none ] || fail "abort_kind of a new patch: $(cat $D/$P/abort_kind)"
 cat $D/$P/functions
 cat /proc/version
 expect 0 stage $P apply
@@ -134,6 +146,7 @@ expect 1 stage $P apply
 show $P
 cat $D/$P/abort_cause | grep -q "^busy: do_nanosleep (pid $s comm sleep)$" ||
 	fail "busy cause"
+[ "$(cat $D/$P/abort_kind)" = busy ] || fail "busy kind"
 kill $s
 wait $s 2> /dev/null
 expect 0 stage $P apply
@@ -152,6 +165,7 @@ expect 1 stage $P undo
 show $P
 cat $D/$P/abort_cause | grep -q "^busy: .*do_nanosleep (pid $s comm sleep)$" ||
 	fail "undo busy cause"
+[ "$(cat $D/$P/abort_kind)" = busy ] || fail "undo busy kind"
 wait $s
 expect 0 stage $P undo
 show $P
