@@ -20,6 +20,11 @@
  *	with ADDR (hex, a kernel address) in thirteen general registers:
  *	what a user who wants to veto a patch can put on its own kernel
  *	stack when the stopper preempts it. Prints "spinning" first.
+ *
+ *   ksplice-probe threads N SECONDS
+ *	N threads that, for SECONDS, each create a thread and join it, over
+ *	and over: exiting threads reap themselves and leave the task list
+ *	before they are done. Prints how many threads came and went.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -131,8 +137,51 @@ static int veto(const char *addr_text, const char *seconds)
 	return 0;
 }
 
+static time_t threads_until;
+
+static void *exit_at_once(void *arg)
+{
+	return arg;
+}
+
+static void *create_and_join(void *arg)
+{
+	unsigned long *count = arg;
+	pthread_t t;
+
+	while (time(NULL) < threads_until) {
+		if (pthread_create(&t, NULL, exit_at_once, NULL))
+			continue;
+		pthread_join(t, NULL);
+		(*count)++;
+	}
+	return NULL;
+}
+
+static int threads(const char *n_text, const char *seconds)
+{
+	int i, n = atoi(n_text);
+	unsigned long counts[64] = { 0 }, total = 0;
+	pthread_t workers[64];
+
+	if (n < 1 || n > 64)
+		return 2;
+	threads_until = time(NULL) + atoi(seconds);
+	for (i = 0; i < n; i++)
+		if (pthread_create(&workers[i], NULL, create_and_join, &counts[i]))
+			return 2;
+	for (i = 0; i < n; i++) {
+		pthread_join(workers[i], NULL);
+		total += counts[i];
+	}
+	printf("%lu threads\n", total);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "threads"))
+		return threads(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "write-zero"))
 		return write_zero(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "veto"))
@@ -144,6 +193,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: ksplice-probe getdents-efault DIR\n"
 		"       ksplice-probe without-cap-sys-module FILE TEXT\n"
 		"       ksplice-probe write-zero FD\n"
-		"       ksplice-probe veto ADDR SECONDS\n");
+		"       ksplice-probe veto ADDR SECONDS\n"
+		"       ksplice-probe threads N SECONDS\n");
 	return 2;
 }
