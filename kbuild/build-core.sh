@@ -10,8 +10,10 @@ kdir=$(cd "${1:?usage: build-core.sh KDIR OUTDIR}" && pwd)
 out=${2:?usage: build-core.sh KDIR OUTDIR}
 
 mkdir -p "$out"
-# -c: only contents count, so an unchanged source keeps its object.
-rsync -a -c --exclude patch_template.c --exclude tests "$home/kmod/" "$out/"
+# -c: only contents count, so an unchanged source keeps its object; no
+# -t: a changed one is written now, newer than its object, whatever its
+# own time (another checkout's kmod/ may be older than the build here).
+rsync -rlpc --exclude patch_template.c --exclude tests "$home/kmod/" "$out/"
 make -s -C "$kdir" M="$(cd "$out" && pwd)" modules >&2
 test -f "$out/ksplice.ko"
 bash "$home/kbuild/sign.sh" "$kdir" "$out/ksplice.ko"

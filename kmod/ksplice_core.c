@@ -142,6 +142,28 @@ static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
 	return 0;
 }
 
+/*
+ * livepatch redirects a function at its ftrace call, ahead of our jump:
+ * ours would never run, so a function it replaces is refused.
+ */
+static int check_livepatch(struct ksplice_priv *priv,
+			   const unsigned long *addrs)
+{
+	const struct ksplice_patch *patch = priv->patch;
+	char owner[MODULE_NAME_LEN];
+	unsigned int i;
+
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!ksplice_livepatch_owner(addrs[i], owner, sizeof(owner)))
+			continue;
+		ksplice_set_cause(priv, KSPLICE_ABORT_LIVEPATCH,
+				  "%s (livepatch %s replaces it)",
+				  patch->funcs[i].name, owner);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 /* ---- Stacking ---- */
 
 /*
@@ -287,6 +309,8 @@ static int find_funcs(struct ksplice_priv *priv, const char *module)
 	}
 	if (!ret)
 		ret = check_overlap(priv, addrs);
+	if (!ret)
+		ret = check_livepatch(priv, addrs);
 	for (i = 0; i < patch->nr_funcs && !ret; i++) {
 		if (addrs[i])
 			ret = prepare_site(priv, i, addrs[i]);
@@ -965,6 +989,7 @@ static int __init ksplice_init(void)
 	ret = ksplice_symbols_init(kallsyms_lookup_name_addr);
 	if (ret)
 		return ret;
+	ksplice_livepatch_init();
 	ret = ksplice_sysfs_init();
 	if (ret)
 		return ret;

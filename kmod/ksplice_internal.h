@@ -126,6 +126,7 @@ extern struct ksplice_kernel ksplice_kernel;
 int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr);
 int ksplice_check_build_id(const struct ksplice_patch *patch);
 unsigned long ksplice_kernel_func(const char *name, bool required);
+unsigned long ksplice_kernel_data(const char *name);
 int ksplice_find_func(struct ksplice_priv *priv,
 		      const struct ksplice_func *func, unsigned long *addr);
 int ksplice_resolve_symbol(struct ksplice_priv *priv, const char *module,
@@ -139,6 +140,10 @@ int ksplice_module_init(void);
 void ksplice_module_exit(void);
 struct module *ksplice_module_get(const char *module);
 unsigned long ksplice_module_symbol(const char *module, const char *name);
+
+/* ksplice_livepatch.c: another live patcher on the same function. */
+void ksplice_livepatch_init(void);
+bool ksplice_livepatch_owner(unsigned long addr, char *buf, size_t size);
 
 /* ksplice_hooks.c */
 int ksplice_check_hooks(const struct ksplice_patch *patch);

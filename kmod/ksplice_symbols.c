@@ -67,9 +67,15 @@ unsigned long ksplice_kernel_func(const char *name, bool required)
 	return addr;
 }
 
+/* Address of a kernel data symbol (CONFIG_KALLSYMS_ALL), or 0. */
+unsigned long ksplice_kernel_data(const char *name)
+{
+	return lookup_name(name);
+}
+
 static unsigned long kernel_data(const char *name)
 {
-	unsigned long addr = lookup_name(name);
+	unsigned long addr = ksplice_kernel_data(name);
 
 	if (!addr)
 		pr_err("kernel symbol %s not found (needs CONFIG_KALLSYMS_ALL)\n",

@@ -6,6 +6,8 @@
  *   abort_kind   ro  none, or the kind of the last failure (busy, ...)
  *   abort_cause  ro  none, or why the last apply/undo failed (one line)
  *   functions    ro  <name> <object> <old_addr> <new_addr> per function
+ *   livepatched  ro  <function> <module> per applied function that a
+ *                    livepatch replaced since (its code runs, not ours)
  *   tries        ro  stop_machine attempts of the last apply/undo
  *   stop_ns      ro  length of the last successful stopped window
  *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
@@ -20,6 +22,7 @@
 
 #include <linux/capability.h>
 #include <linux/kobject.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -111,6 +114,32 @@ static ssize_t functions_show(struct kobject *kobj,
 	return len;
 }
 
+/*
+ * Applied functions that a livepatch replaced after us: its code runs,
+ * not ours.  One "<function> <livepatch module>" line each.
+ */
+static ssize_t livepatched_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	const struct ksplice_patch *patch = priv->patch;
+	char owner[MODULE_NAME_LEN];
+	unsigned int i;
+	int len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!priv->sites[i].live ||
+		    !ksplice_livepatch_owner(patch->funcs[i].old_addr, owner,
+					     sizeof(owner)))
+			continue;
+		len += sysfs_emit_at(buf, len, "%s %s\n", patch->funcs[i].name,
+				     owner);
+	}
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 /* One number of a patch, as the last finished apply or undo left it. */
 static ssize_t show_number(char *buf, const u64 *value)
 {
@@ -144,6 +173,7 @@ static struct kobj_attribute stage_attr = __ATTR_RW(stage);
 static struct kobj_attribute abort_kind_attr = __ATTR_RO(abort_kind);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
+static struct kobj_attribute livepatched_attr = __ATTR_RO(livepatched);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
 static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
@@ -153,6 +183,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&abort_kind_attr.attr,
 	&abort_cause_attr.attr,
 	&functions_attr.attr,
+	&livepatched_attr.attr,
 	&tries_attr.attr,
 	&stop_ns_attr.attr,
 	&stop_call_ns_attr.attr,

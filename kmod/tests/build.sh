@@ -13,11 +13,13 @@ out=${2:?usage: build.sh KDIR OUTDIR}
 
 mkdir -p "$out/core" "$out/tests"
 out=$(cd "$out" && pwd)
-rsync -a --delete --exclude tests --exclude patch_template.c \
+# Contents, not times, decide what is copied; what is copied is newer
+# than its object (kbuild/build-core.sh says why).
+rsync -rlpc --delete --exclude tests --exclude patch_template.c \
 	"$kmod/" "$out/core/"
 make -s -C "$kdir" M="$out/core" modules
 
-rsync -a --delete --exclude '*.sh' "$here/" "$out/tests/"
+rsync -rlpc --delete --exclude '*.sh' "$here/" "$out/tests/"
 cp "$kmod/ksplice_patch.h" "$kmod/include/ksplice_hook_kinds.h" "$out/tests/"
 for name in version nanosleep bad; do
 	cp "$kmod/patch_template.c" "$out/tests/tmpl_$name.c"
