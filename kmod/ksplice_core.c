@@ -347,8 +347,19 @@ static bool site_matches_pre(const struct ksplice_func *func,
 
 struct write_ctx {
 	struct ksplice_priv *priv;
+	struct ksplice_stop *stop;
+	struct ksplice_poke *pokes;	/* one per function */
 	unsigned int bad;		/* function whose entry changed */
 };
+
+/* The poke of function i: bytes at its site, new code for an NMI. */
+static void set_poke(struct ksplice_poke *poke, const struct ksplice_func *func,
+		     const struct ksplice_site *site, const u8 *bytes)
+{
+	poke->addr = site->addr;
+	memcpy(poke->bytes, bytes, KSPLICE_JUMP_SIZE);
+	poke->target = (unsigned long)func->new_code;
+}
 
 /*
  * Called stopped, once no task is in any old function.  The entries are
@@ -360,7 +371,7 @@ static int write_jumps(void *arg)
 	struct write_ctx *ctx = arg;
 	struct ksplice_patch *patch = ctx->priv->patch;
 	struct ksplice_site *sites = ctx->priv->sites;
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!sites[i].addr)
@@ -378,11 +389,11 @@ static int write_jumps(void *arg)
 			continue;
 		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
 		       KSPLICE_JUMP_SIZE);
-		ksplice_arch_write_text_stopped((void *)sites[i].addr,
-						sites[i].jump,
-						KSPLICE_JUMP_SIZE);
+		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
+			 sites[i].jump);
 		sites[i].live = true;
 	}
+	ksplice_stop_poke(ctx->stop, ctx->pokes, n);
 	ksplice_run_hooks(patch, KSPLICE_HOOK_APPLY_STOPPED);
 	return 0;
 }
@@ -393,7 +404,7 @@ static int restore_entries(void *arg)
 	struct write_ctx *ctx = arg;
 	struct ksplice_patch *patch = ctx->priv->patch;
 	struct ksplice_site *sites = ctx->priv->sites;
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (sites[i].live && memcmp((void *)sites[i].addr,
@@ -405,11 +416,11 @@ static int restore_entries(void *arg)
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!sites[i].live)
 			continue;
-		ksplice_arch_write_text_stopped((void *)sites[i].addr,
-						patch->funcs[i].saved,
-						KSPLICE_JUMP_SIZE);
+		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
+			 patch->funcs[i].saved);
 		sites[i].live = false;
 	}
+	ksplice_stop_poke(ctx->stop, ctx->pokes, n);
 	ksplice_run_hooks(patch, KSPLICE_HOOK_UNDO_STOPPED);
 	return 0;
 }
@@ -472,8 +483,14 @@ static int run_stopped(struct ksplice_priv *priv,
 	int ret = 0;
 
 	stop = kzalloc(sizeof(*stop), GFP_KERNEL);
-	if (!stop)
+	ctx.pokes = kcalloc(priv->patch->nr_funcs, sizeof(*ctx.pokes),
+			    GFP_KERNEL);
+	if (!stop || !ctx.pokes) {
+		kfree(stop);
+		kfree(ctx.pokes);
 		return -ENOMEM;
+	}
+	ctx.stop = stop;
 	stop->ranges = ranges;
 	stop->nr_ranges = nr_ranges;
 	stop->caller = current;
@@ -504,6 +521,7 @@ static int run_stopped(struct ksplice_priv *priv,
 		priv->stop_ns = stop->stop_ns;
 		priv->stop_call_ns = stop->call_ns;
 	}
+	kfree(ctx.pokes);
 	kfree(stop);
 	return ret;
 }
@@ -990,12 +1008,20 @@ static int __init ksplice_init(void)
 	if (ret)
 		return ret;
 	ksplice_livepatch_init();
-	ret = ksplice_sysfs_init();
+	ret = ksplice_arch_start();
 	if (ret)
 		return ret;
+	ret = ksplice_sysfs_init();
+	if (ret)
+		goto out_arch;
 	ret = ksplice_module_init();
 	if (ret)
-		ksplice_sysfs_exit();
+		goto out_sysfs;
+	return 0;
+out_sysfs:
+	ksplice_sysfs_exit();
+out_arch:
+	ksplice_arch_stop();
 	return ret;
 }
 
@@ -1006,6 +1032,7 @@ static void __exit ksplice_exit(void)
 	ksplice_module_exit();
 	ksplice_sysfs_exit();
 	ksplice_shadow_exit();
+	ksplice_arch_stop();
 }
 
 module_init(ksplice_init);

@@ -158,6 +158,17 @@ void ksplice_shadow_exit(void);
 int ksplice_check_relocs(const struct ksplice_patch *patch);
 int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module);
 
+/*
+ * One site to write with the machine stopped: the bytes that go there,
+ * and where an NMI that meets the site halfway is sent instead (the new
+ * code, which stays loaded until the write is long done).
+ */
+struct ksplice_poke {
+	unsigned long addr;
+	u8 bytes[KSPLICE_JUMP_SIZE];
+	unsigned long target;
+};
+
 /* ksplice_stack.c: one stop_machine() call, scan, and write if idle. */
 struct ksplice_range {
 	unsigned long start;
@@ -197,9 +208,13 @@ struct ksplice_stop {
 	unsigned int nr_cpus;
 	int done;
 	struct task_struct **stoppers;	/* indexed by CPU */
+	unsigned int sync_gen;		/* bumped: every other CPU syncs */
+	atomic_t synced;		/* ... and says so here */
 };
 
 int ksplice_stop_once(struct ksplice_stop *stop);
+void ksplice_stop_poke(struct ksplice_stop *stop,
+		       const struct ksplice_poke *pokes, unsigned int nr);
 int ksplice_empty_stop(u64 *call_ns);
 
 /* ksplice_kernel.c: everything that differs between kernel versions. */
@@ -219,11 +234,15 @@ bool ksplice_kernel_ret_addrs(struct task_struct *task, ksplice_word_fn fn,
 
 /* arch/<arch>/ksplice_arch.c: everything architecture-specific. */
 int ksplice_arch_init(void);
+int ksplice_arch_start(void);
+void ksplice_arch_stop(void);
 bool ksplice_arch_can_call(unsigned long addr);
 bool ksplice_arch_can_jump_at(unsigned long site);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
-void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len);
+void ksplice_arch_poke_stopped(const struct ksplice_poke *pokes,
+			       unsigned int nr, void (*sync)(void *arg),
+			       void *arg);
 void ksplice_arch_sync_core(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
 bool ksplice_arch_task_stack(struct task_struct *task,

@@ -219,9 +219,19 @@ static int ksplice_stop_cb(void *data)
 	stop->stoppers[smp_processor_id()] = current;
 	/* Fully ordered: the last CPU sees every stoppers[] slot. */
 	if (atomic_inc_return(&stop->arrived) != stop->nr_cpus) {
+		unsigned int seen = 0, gen;
+
 		/* Pairs with the release below: the writes are done. */
-		while (!smp_load_acquire(&stop->done))
+		while (!smp_load_acquire(&stop->done)) {
+			/* A step of the write is done: fetch it anew. */
+			gen = smp_load_acquire(&stop->sync_gen); /* sync_others() */
+			if (gen != seen) {
+				seen = gen;
+				ksplice_arch_sync_core();
+				atomic_inc(&stop->synced);
+			}
 			cpu_relax();
+		}
 		ksplice_arch_sync_core();
 		return 0;
 	}
@@ -240,6 +250,31 @@ static int ksplice_stop_cb(void *data)
 	return 0;
 }
 
+/*
+ * Called by the writing CPU between the steps of a write: every other
+ * CPU, spinning in ksplice_stop_cb(), runs a serializing instruction and
+ * says so.  A CPU that says so is not inside an NMI handler, so an NMI
+ * that met an earlier step has returned by the time this does.
+ */
+static void sync_others(void *arg)
+{
+	struct ksplice_stop *stop = arg;
+
+	ksplice_arch_sync_core();
+	atomic_set(&stop->synced, 0);
+	/* The step's writes and the reset above, before the new generation. */
+	smp_store_release(&stop->sync_gen, stop->sync_gen + 1);
+	while (atomic_read(&stop->synced) != stop->nr_cpus - 1)
+		cpu_relax();
+}
+
+/* Writes the pokes from the stop callback, NMI-safely (arch says how). */
+void ksplice_stop_poke(struct ksplice_stop *stop,
+		       const struct ksplice_poke *pokes, unsigned int nr)
+{
+	ksplice_arch_poke_stopped(pokes, nr, sync_others, stop);
+}
+
 static void reset_results(struct ksplice_stop *stop)
 {
 	stop->busy = false;
@@ -252,6 +287,8 @@ static void reset_results(struct ksplice_stop *stop)
 	stop->call_ns = 0;
 	atomic_set(&stop->arrived, 0);
 	stop->done = 0;
+	stop->sync_gen = 0;
+	atomic_set(&stop->synced, 0);
 }
 
 /*

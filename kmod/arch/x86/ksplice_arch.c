@@ -13,6 +13,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
+#include <linux/kdebug.h>
+#include <linux/notifier.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -20,6 +22,7 @@
 #include <asm/unwind.h>
 
 #define JMP_REL32_OPCODE	0xe9
+#define INT3_OPCODE		0xcc
 #define ENDBR_SIZE		4
 
 /* endbr64, and the 4-byte nop that sealing leaves in its place. */
@@ -97,10 +100,96 @@ void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 	poke(addr, src, len);
 }
 
-/* Writes text from inside stop_machine, every other CPU spinning. */
-void ksplice_arch_write_text_stopped(void *addr, const void *src, size_t len)
+/*
+ * The sites being written, for an NMI that meets one of them halfway:
+ * set only during ksplice_arch_poke_stopped().
+ */
+struct ksplice_redirect {
+	const struct ksplice_poke *pokes;
+	unsigned int nr;
+};
+
+static const struct ksplice_redirect *redirect;
+
+/*
+ * An int3 at one of our sites, met by an NMI (or a machine check) while
+ * the machine is stopped: go where the site will lead, the new code,
+ * as the kernel's own text_poke_bp() emulates the instruction it writes.
+ * Called in the trap's context, which may be an NMI: no locks.
+ */
+static int ksplice_int3_notify(struct notifier_block *nb, unsigned long val,
+			       void *data)
 {
-	poke_stopped(addr, src, len);
+	struct die_args *args = data;
+	const struct ksplice_redirect *r;
+	unsigned long at;
+	unsigned int i;
+
+	if (val != DIE_INT3 || !args->regs || user_mode(args->regs))
+		return NOTIFY_DONE;
+	/* Pairs with the release in ksplice_arch_poke_stopped(). */
+	r = smp_load_acquire(&redirect);
+	if (!r)
+		return NOTIFY_DONE;
+	at = args->regs->ip - 1;
+	for (i = 0; i < r->nr; i++) {
+		if (r->pokes[i].addr == at) {
+			args->regs->ip = r->pokes[i].target;
+			return NOTIFY_STOP;
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ksplice_int3_nb = {
+	.notifier_call = ksplice_int3_notify,
+};
+
+int ksplice_arch_start(void)
+{
+	return register_die_notifier(&ksplice_int3_nb);
+}
+
+void ksplice_arch_stop(void)
+{
+	unregister_die_notifier(&ksplice_int3_nb);
+}
+
+/*
+ * Writes the 5 bytes of each site from inside stop_machine, every other
+ * CPU spinning with interrupts off, and NMI-safely: an NMI (perf, the
+ * watchdog, a backtrace request) may run a site on any CPU meanwhile, and
+ * must never fetch a half-written instruction.  As text_poke_bp() does:
+ * an int3 goes first (one byte, which any fetch sees whole), then the
+ * last four bytes, then the first; between the steps every CPU runs a
+ * serializing instruction (sync, which the spinning CPUs answer).  An
+ * NMI that meets the int3 is sent to the new code by the notifier above.
+ * After the last sync no NMI that met an int3 is still in its handler:
+ * each CPU answered it from outside any NMI.
+ */
+void ksplice_arch_poke_stopped(const struct ksplice_poke *pokes,
+			       unsigned int nr, void (*sync)(void *arg),
+			       void *arg)
+{
+	static const u8 int3 = INT3_OPCODE;
+	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
+	unsigned int i;
+
+	if (!nr)
+		return;
+	/* The sites are known before any int3 can be met. */
+	smp_store_release(&redirect, &r);
+	for (i = 0; i < nr; i++)
+		poke_stopped((void *)pokes[i].addr, &int3, 1);
+	sync(arg);
+	for (i = 0; i < nr; i++)
+		poke_stopped((void *)pokes[i].addr + 1, pokes[i].bytes + 1,
+			     KSPLICE_JUMP_SIZE - 1);
+	sync(arg);
+	for (i = 0; i < nr; i++)
+		poke_stopped((void *)pokes[i].addr, pokes[i].bytes, 1);
+	sync(arg);
+	WRITE_ONCE(redirect, NULL);
 }
 
 /* Makes a CPU that spun during a text write fetch the new bytes. */
