@@ -69,6 +69,7 @@ const char *ksplice_abort_name(enum ksplice_abort abort)
 		[KSPLICE_ABORT_TOO_SHORT] = "too_short",
 		[KSPLICE_ABORT_ENTRY_SITE] = "entry_site",
 		[KSPLICE_ABORT_LIVEPATCH] = "livepatch",
+		[KSPLICE_ABORT_IBT] = "ibt",
 	};
 
 	return abort < ARRAY_SIZE(names) && names[abort] ? names[abort] :

@@ -17,6 +17,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/static_call.h>
 #include <linux/stop_machine.h>
 #include <linux/types.h>
 
@@ -47,6 +48,7 @@ enum ksplice_abort {
 	KSPLICE_ABORT_TOO_SHORT,
 	KSPLICE_ABORT_ENTRY_SITE,
 	KSPLICE_ABORT_LIVEPATCH,
+	KSPLICE_ABORT_IBT,
 };
 
 enum ksplice_stage {
@@ -113,12 +115,19 @@ int ksplice_sysfs_add(struct ksplice_priv *priv);
 void ksplice_sysfs_del(struct ksplice_priv *priv);
 void ksplice_sysfs_put(struct ksplice_priv *priv);
 
-/* ksplice_symbols.c: the running kernel's non-exported parts we use. */
+/*
+ * ksplice_symbols.c: the running kernel's non-exported parts we use.
+ * Its functions are called through static calls, direct jumps the core
+ * points at them once it found them, never through a pointer: on a CPU
+ * with IBT an indirect call must land on endbr64, and the kernel seals
+ * (removes) the endbr64 of every function whose address it never takes,
+ * these among them.
+ */
+DECLARE_STATIC_CALL(ksplice_stop_machine_cpuslocked, stop_machine_cpuslocked);
+DECLARE_STATIC_CALL(ksplice_idle_task, idle_task);
+
 struct ksplice_kernel {
-	int (*stop_machine_cpuslocked)(cpu_stop_fn_t fn, void *data,
-				       const struct cpumask *cpus);
 	struct mutex *text_mutex;
-	struct task_struct *(*idle_task)(int cpu);
 };
 
 extern struct ksplice_kernel ksplice_kernel;
@@ -236,8 +245,9 @@ bool ksplice_kernel_ret_addrs(struct task_struct *task, ksplice_word_fn fn,
 int ksplice_arch_init(void);
 int ksplice_arch_start(void);
 void ksplice_arch_stop(void);
-bool ksplice_arch_can_call(unsigned long addr);
 bool ksplice_arch_can_jump_at(unsigned long site);
+bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
+			     unsigned long sym);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 void ksplice_arch_poke_stopped(const struct ksplice_poke *pokes,

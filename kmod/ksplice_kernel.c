@@ -32,7 +32,9 @@ typedef int (*kallsyms_each_fn)(void *data, const char *name,
 				unsigned long addr);
 #endif
 
-static int (*kallsyms_each)(kallsyms_each_fn fn, void *data);
+/* kallsyms_on_each_symbol(), whose type differs: called as a static call. */
+int ksplice_kallsyms_each_type(kallsyms_each_fn fn, void *data);
+DEFINE_STATIC_CALL_NULL(ksplice_kallsyms_each, ksplice_kallsyms_each_type);
 
 int ksplice_kernel_init(void)
 {
@@ -40,7 +42,8 @@ int ksplice_kernel_init(void)
 
 	if (!addr)
 		return -ENOENT;
-	kallsyms_each = (void *)addr;
+	static_call_update(ksplice_kallsyms_each,
+			   (typeof(&ksplice_kallsyms_each_type))addr);
 	return 0;
 }
 
@@ -67,7 +70,7 @@ int ksplice_kernel_each_symbol(ksplice_symbol_fn fn, void *data)
 {
 	struct each_symbol_ctx ctx = { .fn = fn, .data = data };
 
-	return kallsyms_each(each_symbol_adapter, &ctx);
+	return static_call(ksplice_kallsyms_each)(each_symbol_adapter, &ctx);
 }
 
 /* Where a module's core (not init) text lies. */
@@ -88,8 +91,7 @@ bool ksplice_kernel_in_module_core(const struct module *mod,
 				   unsigned long addr, unsigned long size)
 {
 #ifdef KSPLICE_MODULE_MEMORY
-	enum mod_mem_type type;
-
+	/* The macro declares its own loop variable. */
 	for_each_mod_mem_type(type) {
 		unsigned long start = (unsigned long)mod->mem[type].base;
 

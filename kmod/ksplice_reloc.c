@@ -129,6 +129,12 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 			ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", r->symbol);
 			return ret;
 		}
+		if (ksplice_arch_no_landing(r, sym)) {
+			ksplice_set_cause(priv, KSPLICE_ABORT_IBT,
+					  "%s (the new code takes its address, and it has no endbr64 for an indirect call to land on)",
+					  r->symbol);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -17,7 +17,7 @@
  *    in here, below the system call that asked (the write to sysfs, or
  *    rmmod), and returns through that call's frames once we are done.
  *    Old code stays where it was; new code is not freed until that task
- *    has left it (ksplice_wait_unused());
+ *    has left it (wait_unused() in ksplice_core.c);
  *  - a switched-out task is read from its saved stack pointer up, and
  *    the conservative scan stops below the user registers at the top;
  *  - return addresses that kretprobes and the function-graph tracer keep
@@ -195,7 +195,7 @@ static bool scan_all_tasks(struct ksplice_stop *stop)
 		}
 	}
 	for_each_online_cpu(cpu) {
-		if (scan_task(stop, ksplice_kernel.idle_task(cpu))) {
+		if (scan_task(stop, static_call(ksplice_idle_task)(cpu))) {
 			busy = true;
 			goto out;
 		}
@@ -316,8 +316,9 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 	mutex_lock(ksplice_kernel.text_mutex);
 	stop->nr_cpus = num_online_cpus();
 	start = ktime_get_ns();
-	ret = ksplice_kernel.stop_machine_cpuslocked(ksplice_stop_cb, stop,
-						     cpu_online_mask);
+	ret = static_call(ksplice_stop_machine_cpuslocked)(ksplice_stop_cb,
+							   stop,
+							   cpu_online_mask);
 	stop->call_ns = ktime_get_ns() - start;
 	mutex_unlock(ksplice_kernel.text_mutex);
 	cpus_read_unlock();
@@ -347,8 +348,8 @@ int ksplice_empty_stop(u64 *call_ns)
 	cpus_read_lock();
 	mutex_lock(ksplice_kernel.text_mutex);
 	start = ktime_get_ns();
-	ret = ksplice_kernel.stop_machine_cpuslocked(empty_cb, NULL,
-						     cpu_online_mask);
+	ret = static_call(ksplice_stop_machine_cpuslocked)(empty_cb, NULL,
+							   cpu_online_mask);
 	*call_ns = ktime_get_ns() - start;
 	mutex_unlock(ksplice_kernel.text_mutex);
 	cpus_read_unlock();

@@ -23,7 +23,15 @@
 
 struct ksplice_kernel ksplice_kernel;
 
-static unsigned long (*lookup_name)(const char *name);
+DEFINE_STATIC_CALL_NULL(ksplice_lookup_name, kallsyms_lookup_name);
+DEFINE_STATIC_CALL_NULL(ksplice_stop_machine_cpuslocked,
+			stop_machine_cpuslocked);
+DEFINE_STATIC_CALL_NULL(ksplice_idle_task, idle_task);
+
+static unsigned long lookup_name(const char *name)
+{
+	return static_call(ksplice_lookup_name)(name);
+}
 
 /* Only an address that kallsyms itself calls kallsyms_lookup_name+0x0. */
 static bool is_kallsyms_lookup_name(unsigned long addr)
@@ -35,10 +43,6 @@ static bool is_kallsyms_lookup_name(unsigned long addr)
 	return !strncmp(buf, want, sizeof(want) - 1);
 }
 
-/*
- * Address of a kernel function we call through a pointer; 0 (with a
- * message when required) if it is missing or cannot be called.
- */
 /* Address of name in a loaded module ("module:name" to kallsyms), or 0. */
 unsigned long ksplice_module_symbol(const char *module, const char *name)
 {
@@ -49,21 +53,16 @@ unsigned long ksplice_module_symbol(const char *module, const char *name)
 	return lookup_name(full);
 }
 
+/*
+ * Address of a kernel function the core calls (through a static call);
+ * 0, with a message when required, if it is missing.
+ */
 unsigned long ksplice_kernel_func(const char *name, bool required)
 {
 	unsigned long addr = lookup_name(name);
 
-	if (!addr) {
-		if (required)
-			pr_err("kernel symbol %s not found\n", name);
-		return 0;
-	}
-	if (!ksplice_arch_can_call(addr)) {
-		if (required)
-			pr_err("kernel function %s cannot be called indirectly (IBT sealed)\n",
-			       name);
-		return 0;
-	}
+	if (!addr && required)
+		pr_err("kernel symbol %s not found\n", name);
 	return addr;
 }
 
@@ -91,24 +90,25 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 		pr_err("kallsyms_lookup_name_addr= is required (its address in /proc/kallsyms)\n");
 		return -EINVAL;
 	}
-	if (!is_kallsyms_lookup_name(kallsyms_lookup_name_addr) ||
-	    !ksplice_arch_can_call(kallsyms_lookup_name_addr)) {
+	if (!is_kallsyms_lookup_name(kallsyms_lookup_name_addr)) {
 		pr_err("kallsyms_lookup_name_addr=0x%lx is not kallsyms_lookup_name (%pS)\n",
 		       kallsyms_lookup_name_addr,
 		       (void *)kallsyms_lookup_name_addr);
 		return -EINVAL;
 	}
-	lookup_name = (void *)kallsyms_lookup_name_addr;
+	static_call_update(ksplice_lookup_name,
+			   (typeof(&kallsyms_lookup_name))kallsyms_lookup_name_addr);
 
 	addr = ksplice_kernel_func("stop_machine_cpuslocked", true);
 	if (!addr)
 		return -ENOENT;
-	ksplice_kernel.stop_machine_cpuslocked = (void *)addr;
+	static_call_update(ksplice_stop_machine_cpuslocked,
+			   (typeof(&stop_machine_cpuslocked))addr);
 
 	addr = ksplice_kernel_func("idle_task", true);
 	if (!addr)
 		return -ENOENT;
-	ksplice_kernel.idle_task = (void *)addr;
+	static_call_update(ksplice_idle_task, (typeof(&idle_task))addr);
 
 	addr = kernel_data("text_mutex");
 	if (!addr)

@@ -12,13 +12,15 @@
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <asm/asm.h>
 #include <linux/kdebug.h>
 #include <linux/notifier.h>
+#include <linux/static_call.h>
+#include <asm/asm.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/sync_core.h>
+#include <asm/text-patching.h>
 #include <asm/unwind.h>
 
 #define JMP_REL32_OPCODE	0xe9
@@ -29,8 +31,12 @@
 static const u8 endbr64[ENDBR_SIZE] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 endbr64_poison[ENDBR_SIZE] = { 0x66, 0x0f, 0x1f, 0x00 };
 
-static void *(*poke)(void *addr, const void *opcode, size_t len);
-static void *(*poke_stopped)(void *addr, const void *opcode, size_t len);
+/* vmlinux's text, where functions may lack endbr64 (no_landing). */
+static unsigned long kernel_stext, kernel_etext;
+
+/* Called as static calls, never through a pointer (ksplice_internal.h). */
+DEFINE_STATIC_CALL_NULL(ksplice_text_poke, text_poke);
+DEFINE_STATIC_CALL_NULL(ksplice_text_poke_stopped, text_poke_kgdb);
 
 int ksplice_arch_init(void)
 {
@@ -43,27 +49,15 @@ int ksplice_arch_init(void)
 	addr = ksplice_kernel_func("text_poke", true);
 	if (!addr)
 		return -ENOENT;
-	poke = (void *)addr;
+	static_call_update(ksplice_text_poke, (typeof(&text_poke))addr);
 
-	addr = ksplice_kernel_func("text_poke_kgdb", false);
-	poke_stopped = addr ? (void *)addr : poke;
+	kernel_stext = ksplice_kernel_data("_stext");
+	kernel_etext = ksplice_kernel_data("_etext");
+
+	addr = ksplice_kernel_func("text_poke_kgdb", false) ?: addr;
+	static_call_update(ksplice_text_poke_stopped,
+			   (typeof(&text_poke_kgdb))addr);
 	return 0;
-}
-
-/*
- * With IBT enforced, an indirect call must land on endbr64, and objtool
- * seals the endbr64 of functions whose address is never taken.  Calling
- * such a function through a pointer would fault, so refuse it up front.
- */
-bool ksplice_arch_can_call(unsigned long addr)
-{
-	u8 insn[ENDBR_SIZE];
-
-	if (!cpu_feature_enabled(X86_FEATURE_IBT))
-		return true;
-	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
-		return false;
-	return !memcmp(insn, endbr64, sizeof(insn));
 }
 
 /*
@@ -79,6 +73,39 @@ bool ksplice_arch_can_jump_at(unsigned long site)
 		return false;
 	return memcmp(insn, endbr64, sizeof(insn)) &&
 	       memcmp(insn, endbr64_poison, sizeof(insn));
+}
+
+/*
+ * On a kernel built for IBT, does relocation r take the address of a
+ * function at sym that an indirect call could not land on?  GCC gives no
+ * endbr64 to a static function whose address the pre build never took,
+ * and the kernel seals (removes) that of every other such function at
+ * boot; new code that hands out the address (a callback, an ops table)
+ * would have the call fault with #CP on a CPU with IBT.  A call or jump
+ * (the opcode before a PC32 field) lands nowhere: it is fine.
+ */
+bool ksplice_arch_no_landing(const struct ksplice_reloc *r, unsigned long sym)
+{
+	u8 insn[ENDBR_SIZE], op[2];
+
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		return false;
+	if (r->type == KSPLICE_RELOC_PC32) {
+		/* Only a reference to the function's start, as lea or mov. */
+		if (r->addend != -4 ||
+		    copy_from_kernel_nofault(op, (u8 *)r->where - 2, sizeof(op)))
+			return false;
+		if (op[1] == 0xe8 || op[1] == JMP_REL32_OPCODE ||
+		    (op[0] == 0x0f && (op[1] & 0xf0) == 0x80))
+			return false;
+	} else if (r->addend) {
+		return false;
+	}
+	/* vmlinux's functions only: a module's text is not at hand here. */
+	if (r->module || sym < kernel_stext || sym >= kernel_etext ||
+	    copy_from_kernel_nofault(insn, (void *)sym, sizeof(insn)))
+		return false;
+	return memcmp(insn, endbr64, sizeof(insn)) != 0;
 }
 
 /* Encodes "jmp to" at from; -ERANGE when rel32 cannot reach. */
@@ -97,7 +124,7 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
 /* Writes read-only text or data; the caller holds text_mutex. */
 void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 {
-	poke(addr, src, len);
+	static_call(ksplice_text_poke)(addr, src, len);
 }
 
 /*
@@ -180,14 +207,17 @@ void ksplice_arch_poke_stopped(const struct ksplice_poke *pokes,
 	/* The sites are known before any int3 can be met. */
 	smp_store_release(&redirect, &r);
 	for (i = 0; i < nr; i++)
-		poke_stopped((void *)pokes[i].addr, &int3, 1);
+		static_call(ksplice_text_poke_stopped)((void *)pokes[i].addr,
+						       &int3, 1);
 	sync(arg);
 	for (i = 0; i < nr; i++)
-		poke_stopped((void *)pokes[i].addr + 1, pokes[i].bytes + 1,
-			     KSPLICE_JUMP_SIZE - 1);
+		static_call(ksplice_text_poke_stopped)((void *)pokes[i].addr + 1,
+						       pokes[i].bytes + 1,
+						       KSPLICE_JUMP_SIZE - 1);
 	sync(arg);
 	for (i = 0; i < nr; i++)
-		poke_stopped((void *)pokes[i].addr, pokes[i].bytes, 1);
+		static_call(ksplice_text_poke_stopped)((void *)pokes[i].addr,
+						       pokes[i].bytes, 1);
 	sync(arg);
 	WRITE_ONCE(redirect, NULL);
 }
