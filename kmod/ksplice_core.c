@@ -469,6 +469,29 @@ static void set_busy_cause(struct ksplice_priv *priv,
 }
 
 /*
+ * A writable view of every site, made before the machine stops: writing
+ * through it costs a store, where text_poke_kgdb() switches address
+ * spaces for each of the three steps of each site.  NULL (no memory):
+ * the writes go through text_poke_kgdb().
+ */
+static struct ksplice_text_alias *alias_sites(struct ksplice_priv *priv)
+{
+	struct ksplice_text_alias *alias;
+	unsigned long *addrs;
+	unsigned int i, n = 0;
+
+	addrs = kcalloc(priv->patch->nr_funcs, sizeof(*addrs), GFP_KERNEL);
+	if (!addrs)
+		return NULL;
+	for (i = 0; i < priv->patch->nr_funcs; i++)
+		if (priv->sites[i].addr)
+			addrs[n++] = priv->sites[i].addr;
+	alias = n ? ksplice_arch_alias_text(addrs, n) : NULL;
+	kfree(addrs);
+	return alias;
+}
+
+/*
  * Step c: try up to KSPLICE_TRIES times to find a moment when no stack
  * holds an address in ranges, and write in that moment.  Between tries
  * the busy tasks get time (50, 100, 200, 400 ms) to leave.
@@ -492,6 +515,7 @@ static int run_stopped(struct ksplice_priv *priv,
 		return -ENOMEM;
 	}
 	ctx.stop = stop;
+	stop->alias = alias_sites(priv);
 	stop->ranges = ranges;
 	stop->nr_ranges = nr_ranges;
 	stop->caller = current;
@@ -523,6 +547,7 @@ static int run_stopped(struct ksplice_priv *priv,
 		priv->stop_call_ns = stop->call_ns;
 	}
 	kfree(ctx.pokes);
+	ksplice_arch_unalias_text(stop->alias);
 	kfree(stop);
 	return ret;
 }

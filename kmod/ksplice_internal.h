@@ -217,6 +217,7 @@ struct ksplice_stop {
 	unsigned int nr_cpus;
 	int done;
 	struct task_struct **stoppers;	/* indexed by CPU */
+	struct ksplice_text_alias *alias;	/* writable view of the sites */
 	unsigned int sync_gen;		/* bumped: every other CPU syncs */
 	atomic_t synced;		/* ... and says so here */
 };
@@ -250,7 +251,12 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
 			     unsigned long sym);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
-void ksplice_arch_poke_stopped(const struct ksplice_poke *pokes,
+struct ksplice_text_alias;
+struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
+						   unsigned int nr);
+void ksplice_arch_unalias_text(struct ksplice_text_alias *alias);
+void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
+			       const struct ksplice_poke *pokes,
 			       unsigned int nr, void (*sync)(void *arg),
 			       void *arg);
 void ksplice_arch_sync_core(void);

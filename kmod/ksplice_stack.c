@@ -272,7 +272,7 @@ static void sync_others(void *arg)
 void ksplice_stop_poke(struct ksplice_stop *stop,
 		       const struct ksplice_poke *pokes, unsigned int nr)
 {
-	ksplice_arch_poke_stopped(pokes, nr, sync_others, stop);
+	ksplice_arch_poke_stopped(stop->alias, pokes, nr, sync_others, stop);
 }
 
 static void reset_results(struct ksplice_stop *stop)
