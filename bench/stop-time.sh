@@ -9,7 +9,10 @@
 # then apply and undo of each patch; after each apply, the core's
 # stop_ns (the stopped window: stack scan and writes) and stop_call_ns
 # (the whole stop_machine() call). Medians and worst over ROUNDS (20).
-# Writes bench/results/stop-time.json and prints a Markdown table.
+# Then the task-count axis: the 100-function patch again, with the VM
+# holding TASKS tasks in all (default "30 300 1000"; sleepers are added),
+# ROUNDS rounds at each count, next to an empty stop_machine() there.
+# Writes bench/results/stop-time.json and prints two Markdown tables.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,7 @@ source "$home/bench/lib.sh"
 source "$home/tests/lib/kernel.sh"
 rounds=${1:-20}
 sizes="1 10 100"
+tasks=${TASKS:-30 300 1000}
 work=$home/build/bench/stop-time
 out=$home/bench/results/stop-time.json
 rm -rf "$work"
@@ -48,6 +52,16 @@ for i in \$(seq $rounds); do
 		echo undo > \$D/stop-\$n/stage
 	done
 done
+for want in $tasks; do
+	while [ \$(ls /proc | grep -c '^[0-9]') -lt \$want ]; do sleep 3600 & done
+	have=\$(ls /proc | grep -c '^[0-9]')
+	for i in \$(seq $rounds); do
+		echo \"tasks-\$want-empty \$have \$(cat \$D/empty_stop_ns)\"
+		echo apply > \$D/stop-100/stage || echo \"apply stop-100 failed: \$(cat \$D/stop-100/abort_cause)\"
+		echo \"tasks-\$want \$(cat \$D/stop-100/stop_ns) \$(cat \$D/stop-100/stop_call_ns) \$have\"
+		echo undo > \$D/stop-100/stage
+	done
+done
 " > "$work/vm.out"
 stop_on_vm_failure "$work/vm.out"
 
@@ -73,13 +87,27 @@ for n in $sizes; do
 "
 done
 
+json_tasks=
+task_rows=
+for want in $tasks; do
+	read -r w w_worst n_w < <(stat "tasks-$want" 2)
+	read -r c c_worst _ < <(stat "tasks-$want" 3)
+	read -r te _ _ < <(stat "tasks-$want-empty" 3)
+	have=$(awk -v name="tasks-$want" '$1 == name { print $4; exit }' "$work/vm.out")
+	[ "${n_w:-0}" -eq "$rounds" ] || { echo "tasks-$want: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
+	json_tasks+="${json_tasks:+, }\"$have\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"empty_call_ns\": $te, \"n\": $n_w}"
+	task_rows+="| $have | $w / $w_worst ns | $c / $c_worst ns | $te ns | $(ratio "$w" "$te") | $(ratio "$c" "$te") |
+"
+done
+
 cat > "$out" <<EOF
 {
   "machine": {"cpu": "$cpu", "cores": $cores, "qemu": "TCG, 2 vCPUs"},
   "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny.config)",
   "vm": "$vm",
   "rounds": $rounds,
-  "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes
+  "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes,
+  "functions_100_by_tasks": {$json_tasks}
 }
 EOF
 cat <<EOF
@@ -89,4 +117,12 @@ Stop time, $rounds rounds interleaved in one VM run ($vm; $cpu, $cores cores; QE
 | --- | --- | --- | --- |
 | empty stop_machine() | - | $e_call / $e_worst ns | 1.00 |
 $rows
+EOF
+cat <<EOF
+
+**Stop time of the 100-function patch by the number of tasks in the VM ($rounds rounds at each count):**
+
+| tasks | stopped window (median / worst) | whole call (median / worst) | empty call (median) | window / empty call | call / empty call |
+| --- | --- | --- | --- | --- | --- |
+$task_rows
 EOF
