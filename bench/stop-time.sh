@@ -107,7 +107,7 @@ cat > "$out" <<EOF
   "vm": "$vm",
   "rounds": $rounds,
   "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes,
-  "functions_100_by_tasks": {$json_tasks}
+  "by_tasks_100_functions": {$json_tasks}
 }
 EOF
 cat <<EOF
