@@ -515,8 +515,7 @@ static int run_stopped(struct ksplice_priv *priv,
 		return -ENOMEM;
 	}
 	ctx.stop = stop;
-	/* A scan that writes nothing (wait_unused()) needs no view. */
-	stop->alias = write ? alias_sites(priv) : NULL;
+	stop->alias = alias_sites(priv);
 	stop->ranges = ranges;
 	stop->nr_ranges = nr_ranges;
 	stop->caller = current;
@@ -815,37 +814,6 @@ int ksplice_undo(struct ksplice_priv *priv)
 }
 
 /*
- * Where nothing may fail (a patch module going away): runs attempt under
- * ksplice_mutex until it returns 0, every KSPLICE_RETRY_MS, telling the
- * kernel log now and then what it waits for.
- */
-static void retry_until_done(struct ksplice_priv *priv,
-			     int (*attempt)(struct ksplice_priv *priv,
-					    void *arg),
-			     void *arg, const char *waiting)
-{
-	unsigned int waits = 0;
-
-	for (;;) {
-		mutex_lock(&ksplice_mutex);
-		if (!attempt(priv, arg)) {
-			mutex_unlock(&ksplice_mutex);
-			return;
-		}
-		if (waits++ % KSPLICE_RETRY_SAY == 0)
-			pr_warn("%s: %s: %s\n", priv->patch->id, waiting,
-				priv->cause);
-		mutex_unlock(&ksplice_mutex);
-		msleep(KSPLICE_RETRY_MS);
-	}
-}
-
-static int forced_undo(struct ksplice_priv *priv, void *arg)
-{
-	return priv->stage == KSPLICE_APPLIED ? do_undo(priv, true) : 0;
-}
-
-/*
  * rmmod -f of an applied patch: its exit runs although the patch holds
  * its module.  Undo, however long it takes (a patch on top must be undone
  * first, a task must leave the new code): a hung rmmod beats jumps into
@@ -853,13 +821,20 @@ static int forced_undo(struct ksplice_priv *priv, void *arg)
  */
 static void undo_before_unload(struct ksplice_priv *priv)
 {
-	retry_until_done(priv, forced_undo, NULL,
-			 "unloaded while applied; waiting to undo it");
-}
+	unsigned int waits = 0;
 
-static int scan_module_text(struct ksplice_priv *priv, void *range)
-{
-	return run_stopped(priv, range, 1, NULL, true);
+	for (;;) {
+		mutex_lock(&ksplice_mutex);
+		if (priv->stage != KSPLICE_APPLIED || !do_undo(priv, true)) {
+			mutex_unlock(&ksplice_mutex);
+			return;
+		}
+		if (waits++ % KSPLICE_RETRY_SAY == 0)
+			pr_warn("%s: unloaded while applied; waiting to undo it: %s\n",
+				priv->patch->id, priv->cause);
+		mutex_unlock(&ksplice_mutex);
+		msleep(KSPLICE_RETRY_MS);
+	}
 }
 
 /*
@@ -875,13 +850,24 @@ static int scan_module_text(struct ksplice_priv *priv, void *range)
 static void wait_unused(struct ksplice_priv *priv)
 {
 	struct ksplice_range range;
+	unsigned int waits = 0;
 
 	synchronize_rcu_tasks();
 	rcu_barrier();
 	ksplice_kernel_module_text(priv->patch->owner, &range.start,
 				   &range.end);
-	retry_until_done(priv, scan_module_text, &range,
-			 "waiting for its code to be unused before it is freed");
+	for (;;) {
+		mutex_lock(&ksplice_mutex);
+		if (!run_stopped(priv, &range, 1, NULL, true)) {
+			mutex_unlock(&ksplice_mutex);
+			return;
+		}
+		if (waits++ % KSPLICE_RETRY_SAY == 0)
+			pr_warn("%s: waiting for its code to be unused before it is freed: %s\n",
+				priv->patch->id, priv->cause);
+		mutex_unlock(&ksplice_mutex);
+		msleep(KSPLICE_RETRY_MS);
+	}
 }
 
 /* ---- Registration ---- */
