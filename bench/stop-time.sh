@@ -8,7 +8,8 @@
 # Per round: an empty stop_machine() (/sys/kernel/ksplice/empty_stop_ns),
 # then apply and undo of each patch; after each apply, the core's
 # stop_ns (the stopped window: stack scan and writes) and stop_call_ns
-# (the whole stop_machine() call). Medians and worst over ROUNDS (20).
+# (the whole stop_machine() call) and stop_scan_ns (the stack scan in
+# the window). Medians and worst over ROUNDS (20).
 # Then the task-count axis: the 100-function patch again, with the VM
 # holding TASKS tasks in all (default "30 300 1000"; sleepers are added),
 # ROUNDS rounds at each count, next to an empty stop_machine() there.
@@ -48,7 +49,7 @@ for i in \$(seq $rounds); do
 	echo \"empty 0 \$(cat \$D/empty_stop_ns)\"
 	for n in $sizes; do
 		echo apply > \$D/stop-\$n/stage || echo \"apply stop-\$n failed: \$(cat \$D/stop-\$n/abort_cause)\"
-		echo \"stop-\$n \$(cat \$D/stop-\$n/stop_ns) \$(cat \$D/stop-\$n/stop_call_ns)\"
+		echo \"stop-\$n \$(cat \$D/stop-\$n/stop_ns) \$(cat \$D/stop-\$n/stop_call_ns) \$(cat \$D/stop-\$n/stop_scan_ns)\"
 		echo undo > \$D/stop-\$n/stage
 	done
 done
@@ -58,7 +59,7 @@ for want in $tasks; do
 	for i in \$(seq $rounds); do
 		echo \"tasks-\$want-empty \$have \$(cat \$D/empty_stop_ns)\"
 		echo apply > \$D/stop-100/stage || echo \"apply stop-100 failed: \$(cat \$D/stop-100/abort_cause)\"
-		echo \"tasks-\$want \$(cat \$D/stop-100/stop_ns) \$(cat \$D/stop-100/stop_call_ns) \$have\"
+		echo \"tasks-\$want \$(cat \$D/stop-100/stop_ns) \$(cat \$D/stop-100/stop_call_ns) \$have \$(cat \$D/stop-100/stop_scan_ns)\"
 		echo undo > \$D/stop-100/stage
 	done
 done
@@ -80,10 +81,11 @@ rows=
 for n in $sizes; do
 	read -r w w_worst n_w < <(stat "stop-$n" 2)
 	read -r c c_worst _ < <(stat "stop-$n" 3)
+	read -r sc _ _ < <(stat "stop-$n" 4)
 	[ "${n_w:-0}" -eq "$rounds" ] || { echo "stop-$n: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
 	json_sizes+=",
-  \"functions_$n\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"n\": $n_w, \"window_samples_ns\": [$(samples "stop-$n" 2)]}"
-	rows+="| $n function$([ "$n" = 1 ] || echo s) | $w / $w_worst ns | $c / $c_worst ns | $(ratio "$c" "$e_call") |
+  \"functions_$n\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"scan_ns_median\": $sc, \"n\": $n_w, \"window_samples_ns\": [$(samples "stop-$n" 2)]}"
+	rows+="| $n function$([ "$n" = 1 ] || echo s) | $w / $w_worst ns | $sc ns | $c / $c_worst ns | $(ratio "$c" "$e_call") |
 "
 done
 
@@ -93,10 +95,11 @@ for want in $tasks; do
 	read -r w w_worst n_w < <(stat "tasks-$want" 2)
 	read -r c c_worst _ < <(stat "tasks-$want" 3)
 	read -r te _ _ < <(stat "tasks-$want-empty" 3)
+	read -r sc _ _ < <(stat "tasks-$want" 5)
 	have=$(awk -v name="tasks-$want" '$1 == name { print $4; exit }' "$work/vm.out")
 	[ "${n_w:-0}" -eq "$rounds" ] || { echo "tasks-$want: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
-	json_tasks+="${json_tasks:+, }\"$have\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"empty_call_ns\": $te, \"n\": $n_w}"
-	task_rows+="| $have | $w / $w_worst ns | $c / $c_worst ns | $te ns | $(ratio "$w" "$te") | $(ratio "$c" "$te") |
+	json_tasks+="${json_tasks:+, }\"$have\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"scan_ns_median\": $sc, \"empty_call_ns\": $te, \"n\": $n_w}"
+	task_rows+="| $have | $w / $w_worst ns | $sc ns | $c / $c_worst ns | $te ns | $(ratio "$w" "$te") | $(ratio "$c" "$te") |
 "
 done
 
@@ -113,16 +116,16 @@ EOF
 cat <<EOF
 Stop time, $rounds rounds interleaved in one VM run ($vm; $cpu, $cores cores; QEMU TCG):
 
-| | stopped window (median / worst) | whole stop_machine() call (median / worst) | call / empty call |
-| --- | --- | --- | --- |
-| empty stop_machine() | - | $e_call / $e_worst ns | 1.00 |
+| | stopped window (median / worst) | of which stack scan (median) | whole stop_machine() call (median / worst) | call / empty call |
+| --- | --- | --- | --- | --- |
+| empty stop_machine() | - | - | $e_call / $e_worst ns | 1.00 |
 $rows
 EOF
 cat <<EOF
 
 **Stop time of the 100-function patch by the number of tasks in the VM ($rounds rounds at each count):**
 
-| tasks | stopped window (median / worst) | whole call (median / worst) | empty call (median) | window / empty call | call / empty call |
-| --- | --- | --- | --- | --- | --- |
+| tasks | stopped window (median / worst) | of which stack scan (median) | whole call (median / worst) | empty call (median) | window / empty call | call / empty call |
+| --- | --- | --- | --- | --- | --- | --- |
 $task_rows
 EOF

@@ -545,6 +545,7 @@ static int run_stopped(struct ksplice_priv *priv,
 	} else {
 		priv->stop_ns = stop->stop_ns;
 		priv->stop_call_ns = stop->call_ns;
+		priv->stop_scan_ns = stop->scan_ns;
 	}
 	kfree(ctx.pokes);
 	ksplice_arch_unalias_text(stop->alias);

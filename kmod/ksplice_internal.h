@@ -83,6 +83,7 @@ struct ksplice_priv {
 	u64 tries;			/* stop_machine calls of the last attempt */
 	u64 stop_ns;			/* last successful stopped window */
 	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
+	u64 stop_scan_ns;		/* ... and the stack scan inside it */
 	enum ksplice_abort abort;	/* why the last attempt failed */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none", or its kind and details */
 	struct module **pins;		/* during an apply: its target modules */
@@ -125,6 +126,7 @@ void ksplice_sysfs_put(struct ksplice_priv *priv);
  */
 DECLARE_STATIC_CALL(ksplice_stop_machine_cpuslocked, stop_machine_cpuslocked);
 DECLARE_STATIC_CALL(ksplice_idle_task, idle_task);
+DECLARE_STATIC_CALL(ksplice_task_call_func, task_call_func);
 
 struct ksplice_kernel {
 	struct mutex *text_mutex;
@@ -190,6 +192,12 @@ struct ksplice_sorted_range {
 	unsigned int index;		/* into ksplice_stop.ranges */
 };
 
+/* A task whose stack was read clear before the machine stopped. */
+struct ksplice_seen {
+	struct task_struct *task;
+	unsigned long switches;		/* its context switches then */
+};
+
 struct ksplice_stop {
 	/* Set by the caller. */
 	const struct ksplice_range *ranges;
@@ -206,11 +214,17 @@ struct ksplice_stop {
 	char busy_comm[TASK_COMM_LEN];
 	int write_ret;
 	u64 stop_ns;
+	u64 scan_ns;			/* the part of stop_ns spent scanning */
 	u64 call_ns;			/* the whole stop_machine() call */
 
 	/* The non-empty ranges by start, private to ksplice_stack.c. */
 	struct ksplice_sorted_range *sorted;
 	unsigned int nr_sorted;
+
+	/* Tasks read clear before the stop, private to ksplice_stack.c. */
+	struct ksplice_seen *seen;	/* open addressing, by task */
+	unsigned int seen_bits;		/* 1 << seen_bits slots */
+	unsigned int nr_seen, max_seen;	/* max_seen: half the slots */
 
 	/* Rendezvous of the CPUs, private to ksplice_stack.c. */
 	atomic_t arrived;

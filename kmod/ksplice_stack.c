@@ -30,6 +30,9 @@
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -166,16 +169,118 @@ static bool stack_hits(struct ksplice_stop *stop, struct task_struct *task,
 	return scan_words(stop, sp, high);
 }
 
-static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
+/* Does anything the task would run hit the ranges? */
+static bool task_hits(struct ksplice_stop *stop, struct task_struct *task)
 {
 	unsigned long low, high;
 
-	if (is_stopper(stop, task) || task == stop->caller)
-		return false;
 	if (!ksplice_arch_task_stack(task, &low, &high))
 		return false;
-	if (!ksplice_kernel_ret_addrs(task, word_hits, stop) &&
-	    !stack_hits(stop, task, low, high))
+	return ksplice_kernel_ret_addrs(task, word_hits, stop) ||
+	       stack_hits(stop, task, low, high);
+}
+
+/*
+ * Before the stop, each switched-out task is read while the scheduler
+ * holds it still (task_call_func(): no wakeup, no schedule), and the
+ * clear ones are remembered with their count of context switches.  A
+ * task leaves the CPU only through __schedule(), which counts it, and
+ * every task that was running when the machine stopped was switched out
+ * for a stopper.  So in the stopped window, a remembered task whose
+ * count has not moved has not run since it was read: its stack and its
+ * lists of return addresses are as they were, and it is not read again.
+ * The window then reads only the tasks that ran in between, not every
+ * sleeping one, and grows little with their number.
+ */
+static unsigned long task_switches(const struct task_struct *task)
+{
+	return READ_ONCE(task->nvcsw) + READ_ONCE(task->nivcsw);
+}
+
+static struct ksplice_seen *seen_slot(struct ksplice_stop *stop,
+				      const struct task_struct *task)
+{
+	unsigned int mask = (1U << stop->seen_bits) - 1;
+	unsigned int i = hash_ptr(task, stop->seen_bits);
+
+	/* Never full: at most half the slots are used. */
+	while (stop->seen[i].task && stop->seen[i].task != task)
+		i = (i + 1) & mask;
+	return &stop->seen[i];
+}
+
+static bool seen_unchanged(struct ksplice_stop *stop,
+			   const struct task_struct *task)
+{
+	const struct ksplice_seen *slot;
+
+	if (!stop->seen)
+		return false;
+	slot = seen_slot(stop, task);
+	return slot->task == task && slot->switches == task_switches(task);
+}
+
+static bool task_on_cpu(const struct task_struct *task)
+{
+#ifdef CONFIG_SMP
+	/* Cleared only once the task is fully switched out. */
+	return smp_load_acquire(&task->on_cpu);
+#else
+	return task == current;
+#endif
+}
+
+/* Called by task_call_func() with the task held still. */
+static int prescan_task(struct task_struct *task, void *data)
+{
+	struct ksplice_stop *stop = data;
+	struct ksplice_seen *slot;
+
+	if (task_on_cpu(task) || task_hits(stop, task))
+		return 0;
+	slot = seen_slot(stop, task);
+	slot->task = task;
+	slot->switches = task_switches(task);
+	stop->nr_seen++;
+	return 0;
+}
+
+static void prescan_tasks(struct ksplice_stop *stop)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+
+	stop->seen = NULL;
+	stop->nr_seen = 0;
+	if (!static_call_query(ksplice_task_call_func))
+		return;
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		n++;
+	rcu_read_unlock();
+	stop->max_seen = n;
+	stop->seen_bits = ilog2(roundup_pow_of_two(2 * n + 2));
+	/* Without the memory every task is read stopped, as it was. */
+	stop->seen = kvcalloc(1UL << stop->seen_bits, sizeof(*stop->seen),
+			      GFP_KERNEL);
+	if (!stop->seen)
+		return;
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		/* Newer tasks are read stopped. */
+		if (stop->nr_seen == stop->max_seen)
+			break;
+		if (t != stop->caller)
+			static_call(ksplice_task_call_func)(t, prescan_task,
+							    stop);
+	}
+	rcu_read_unlock();
+}
+
+static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
+{
+	if (is_stopper(stop, task) || task == stop->caller ||
+	    seen_unchanged(stop, task) || !task_hits(stop, task))
 		return false;
 	note_busy_task(stop, task);
 	return true;
@@ -214,6 +319,7 @@ out:
 static int ksplice_stop_cb(void *data)
 {
 	struct ksplice_stop *stop = data;
+	bool busy;
 	u64 start;
 
 	stop->stoppers[smp_processor_id()] = current;
@@ -241,7 +347,9 @@ static int ksplice_stop_cb(void *data)
 	 * interrupts off and read the same value twice.
 	 */
 	start = ktime_get_mono_fast_ns();
-	if (!scan_all_tasks(stop) && stop->write)
+	busy = scan_all_tasks(stop);
+	stop->scan_ns = ktime_get_mono_fast_ns() - start;
+	if (!busy && stop->write)
 		stop->write_ret = stop->write(stop->arg);
 	ksplice_arch_sync_core();
 	stop->stop_ns = ktime_get_mono_fast_ns() - start;
@@ -284,6 +392,7 @@ static void reset_results(struct ksplice_stop *stop)
 	stop->busy_comm[0] = '\0';
 	stop->write_ret = 0;
 	stop->stop_ns = 0;
+	stop->scan_ns = 0;
 	stop->call_ns = 0;
 	atomic_set(&stop->arrived, 0);
 	stop->done = 0;
@@ -310,6 +419,8 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 		kfree(stop->stoppers);
 		return -ENOMEM;
 	}
+	prescan_tasks(stop);
+	/* After the prescan, whose hits are not results. */
 	reset_results(stop);
 
 	cpus_read_lock();
@@ -327,6 +438,8 @@ int ksplice_stop_once(struct ksplice_stop *stop)
 	stop->stoppers = NULL;
 	kfree(stop->sorted);
 	stop->sorted = NULL;
+	kvfree(stop->seen);
+	stop->seen = NULL;
 	return ret;
 }
 

@@ -27,6 +27,7 @@ DEFINE_STATIC_CALL_NULL(ksplice_lookup_name, kallsyms_lookup_name);
 DEFINE_STATIC_CALL_NULL(ksplice_stop_machine_cpuslocked,
 			stop_machine_cpuslocked);
 DEFINE_STATIC_CALL_NULL(ksplice_idle_task, idle_task);
+DEFINE_STATIC_CALL_NULL(ksplice_task_call_func, task_call_func);
 
 static unsigned long lookup_name(const char *name)
 {
@@ -109,6 +110,12 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 	if (!addr)
 		return -ENOENT;
 	static_call_update(ksplice_idle_task, (typeof(&idle_task))addr);
+
+	/* Optional: without it every task is read in the stopped window. */
+	addr = ksplice_kernel_func("task_call_func", false);
+	if (addr)
+		static_call_update(ksplice_task_call_func,
+				   (typeof(&task_call_func))addr);
 
 	addr = kernel_data("text_mutex");
 	if (!addr)

@@ -11,6 +11,7 @@
  *   tries        ro  stop_machine attempts of the last apply/undo
  *   stop_ns      ro  length of the last successful stopped window
  *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
+ *   stop_scan_ns ro  the part of stop_ns that the stack scan took
  *
  * /sys/kernel/ksplice/empty_stop_ns (0400): reading it stops the machine
  * once with an empty callback and gives the call's length, the floor for
@@ -169,6 +170,12 @@ static ssize_t stop_call_ns_show(struct kobject *kobj,
 	return show_number(buf, &to_priv(kobj)->stop_call_ns);
 }
 
+static ssize_t stop_scan_ns_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return show_number(buf, &to_priv(kobj)->stop_scan_ns);
+}
+
 static struct kobj_attribute stage_attr = __ATTR_RW(stage);
 static struct kobj_attribute abort_kind_attr = __ATTR_RO(abort_kind);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
@@ -177,6 +184,7 @@ static struct kobj_attribute livepatched_attr = __ATTR_RO(livepatched);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
 static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
+static struct kobj_attribute stop_scan_ns_attr = __ATTR_RO(stop_scan_ns);
 
 static struct attribute *ksplice_patch_attrs[] = {
 	&stage_attr.attr,
@@ -187,6 +195,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&tries_attr.attr,
 	&stop_ns_attr.attr,
 	&stop_call_ns_attr.attr,
+	&stop_scan_ns_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice_patch);

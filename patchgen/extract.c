@@ -41,6 +41,9 @@ void out_reloc_add(struct patch *patch, int sec, const struct out_reloc *r)
 	out->relocs[out->nr_relocs++] = *r;
 }
 
+static int link_address_taken(struct patch *patch, struct unit *unit, const struct section *from,
+			      int out_sec, const struct reloc *r);
+
 /*
  * Copied functions are named NAME.ksplice: a backtrace through patched
  * code says so, and a kprobe by name still finds exactly one function
@@ -97,9 +100,13 @@ int copy_section(struct patch *patch, struct unit *unit, struct section *sec)
 		if (sym->sec == sec && (sym->type == STT_FUNC || sym->type == STT_OBJECT))
 			add_out_symbol(patch, sym, idx);
 	}
-	for (size_t i = 0; i < sec->nr_relocs; i++)
-		if (link_reference(patch, unit, idx, sec->relocs[i].offset, &sec->relocs[i]))
+	for (size_t i = 0; i < sec->nr_relocs; i++) {
+		int ret = link_address_taken(patch, unit, sec, idx, &sec->relocs[i]);
+
+		if (ret < 0 || (ret > 0 && link_reference(patch, unit, idx, sec->relocs[i].offset,
+							  &sec->relocs[i])))
 			return -1;
+	}
 	return 0;
 }
 
@@ -466,6 +473,131 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 	return 0;
 }
 
+static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+/* Does the relocation at r in FROM take an address, not call or jump? */
+static bool takes_address(const struct section *from, const struct reloc *r)
+{
+	const unsigned char *op;
+
+	switch (r->type) {
+	case R_X86_64_64:
+	case R_X86_64_32:
+	case R_X86_64_32S:
+		return true;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		if (!from->bytes || r->offset < 2)
+			return true;
+		op = from->bytes + r->offset - 2;
+		return op[1] != 0xe8 && op[1] != 0xe9 && !(op[0] == 0x0f && (op[1] & 0xf0) == 0x80);
+	default:
+		return false;
+	}
+}
+
+/* Is the function at SYM of OBJ the target of a relocation that takes its address? */
+static bool address_taken_in(const struct object *obj, const struct symbol *sym)
+{
+	for (size_t s = 0; s < obj->nr_secs; s++) {
+		const struct section *sec = &obj->secs[s];
+
+		for (size_t i = 0; i < sec->nr_relocs; i++) {
+			const struct reloc *r = &sec->relocs[i];
+			long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
+
+			if (!takes_address(sec, r))
+				continue;
+			if (r->sym == sym && at == 0)
+				return true;
+			if (r->sym->type == STT_SECTION && r->sym->sec == sym->sec &&
+			    at == (long)sym->sym.st_value)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Was the pre object built for IBT: does any function start with endbr64? */
+static bool built_for_ibt(const struct object *obj)
+{
+	for (size_t i = 1; i < obj->nr_syms; i++) {
+		const struct symbol *sym = &obj->syms[i];
+
+		if (sym->type == STT_FUNC && sym->sec && sym->sec->bytes &&
+		    sym->sym.st_size >= sizeof(endbr64) &&
+		    !memcmp(sym->sec->bytes + sym->sym.st_value, endbr64, sizeof(endbr64)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The running function that the patch replaces with TARGET, if an
+ * indirect call can land on it; NULL otherwise.  With IBT the kernel
+ * seals the endbr64 of every function whose address vmlinux never takes:
+ * only one whose address the pre object takes is sure to keep it.
+ */
+static const struct symbol *replaced_landing(const struct unit *unit, const struct symbol *target)
+{
+	const struct fingerprint *post = fingerprint_find(&unit->post_fp, target->name);
+	const struct fingerprint *pre;
+	const struct symbol *running;
+	struct anchor anchor;
+	bool ambiguous;
+
+	if (!post)
+		return NULL;
+	pre = pre_function_of(unit, post, &ambiguous);
+	if (!pre || ambiguous || same_code(pre, post))
+		return NULL;
+	running = object_func(&unit->pre, pre->name);
+	if (!running || !running->sec || !running->sec->bytes)
+		return NULL;
+	if (running->bind == STB_LOCAL && unit_symbol_count(unit, running->name) > 1 &&
+	    !find_anchor(unit, running, &anchor))
+		return NULL;
+	if (built_for_ibt(&unit->pre) && !address_taken_in(&unit->pre, running))
+		return NULL;
+	return running;
+}
+
+/*
+ * New code that takes the address of a function the patch replaces (a
+ * callback, an ops table, a comparison) gets the running function's, not
+ * its own copy's.  While the patch is in, a call through that pointer
+ * meets the jump and runs the copy, as every other call does; after undo
+ * and unload the pointer still leads to code that stays, where the
+ * copy's address would dangle.  Calls and jumps go to the copy directly.
+ * Returns 1 when R is not such a reference.
+ */
+static int link_address_taken(struct patch *patch, struct unit *unit, const struct section *from,
+			      int out_sec, const struct reloc *r)
+{
+	const struct symbol *target, *running;
+	long delta;
+
+	if (!r->sym->sec || !section_is_text(r->sym->sec) || !takes_address(from, r))
+		return 1;
+	target = reloc_target(unit, r, &delta);
+	if (!target || target->type != STT_FUNC ||
+	    delta + (reloc_is_pcrel(r->type) ? 4 : 0) != 0)
+		return 1;
+	running = replaced_landing(unit, target);
+	if (!running) {
+		if (fingerprint_find(&unit->post_fp, target->name) &&
+		    object_func(&unit->pre, target->name))
+			printf("note %s (%s): the new code takes the address of its new %s, "
+			       "which the running one cannot stand in for (IBT); it must not "
+			       "be in use after undo\n", target->name, unit->name, target->name);
+		return 1;
+	}
+	printf("link %s (%s): its address, as the new code takes it, is the running "
+	       "function's\n", running->name, unit->name);
+	return link_kernel(patch, unit, out_sec, r->offset, r, running->name, running,
+			   running->bind != STB_LOCAL, delta);
+}
+
 static void mask_relocs(const struct section *sec, unsigned long start, unsigned long size,
 			unsigned char *mask)
 {
@@ -527,8 +659,6 @@ static const char *changed_readonly_data(const struct unit *unit, const char *na
 	}
 	return NULL;
 }
-
-static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
 /*
  * Where the jump goes in PRE: past an entry endbr64 (indirect calls must

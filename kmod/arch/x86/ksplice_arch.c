@@ -225,14 +225,26 @@ static u8 *alias_of(const struct ksplice_text_alias *alias, unsigned long addr)
 	return (u8 *)alias->base + lo * PAGE_SIZE + offset_in_page(addr);
 }
 
-/* Writes text with the machine stopped: through the view if it has it. */
+/*
+ * Writes text with the machine stopped: through the view if it has it,
+ * as one store where the bytes lie in one page of it (each store to a
+ * page of code costs on some machines, QEMU's TCG for one).
+ */
 static void write_stopped(const struct ksplice_text_alias *alias,
 			  unsigned long addr, const u8 *src, size_t len)
 {
+	u8 *to = alias ? alias_of(alias, addr) : NULL;
 	size_t i;
-	u8 *to;
 
-	for (i = 0; alias && i < len; i++) {
+	if (to && alias_of(alias, addr + len - 1) == to + len - 1) {
+		/* A constant size: one 4-byte store, not a loop. */
+		if (len == sizeof(u32))
+			memcpy(to, src, sizeof(u32));
+		else
+			memcpy(to, src, len);
+		return;
+	}
+	for (i = 0; to && i < len; i++) {
 		to = alias_of(alias, addr + i);
 		if (!to)
 			break;
@@ -241,6 +253,34 @@ static void write_stopped(const struct ksplice_text_alias *alias,
 	if (i < len)
 		static_call(ksplice_text_poke_stopped)((void *)(addr + i),
 						       src + i, len - i);
+}
+
+/*
+ * Where the 5 bytes at addr lie inside one aligned 8-byte word of the
+ * view, that word; else NULL.  Such a site is written with one store:
+ * an aligned 8-byte store is single-copy atomic on x86 and lies in one
+ * cache line, so a CPU that fetches the site meanwhile sees the old 5
+ * bytes or the new ones, not a mix.  (The SDM's cross-modifying-code
+ * rule asks more: that the fetching CPU serialize.  The spinning CPUs
+ * do before they go on; an NMI handler already inside the site when the
+ * store lands is the case the int3 steps would cover, and the one this
+ * path trusts the cache line for.)
+ */
+static u64 *single_store_word(const struct ksplice_text_alias *alias,
+			      unsigned long addr)
+{
+	if (!alias || offset_in_page(addr) % sizeof(u64) >
+		      sizeof(u64) - KSPLICE_JUMP_SIZE)
+		return NULL;
+	return (u64 *)alias_of(alias, ALIGN_DOWN(addr, sizeof(u64)));
+}
+
+static void write_word(u64 *word, unsigned long addr, const u8 *bytes)
+{
+	u64 value = READ_ONCE(*word);
+
+	memcpy((u8 *)&value + addr % sizeof(u64), bytes, KSPLICE_JUMP_SIZE);
+	WRITE_ONCE(*word, value);
 }
 
 /*
@@ -302,13 +342,15 @@ void ksplice_arch_stop(void)
  * Writes the 5 bytes of each site from inside stop_machine, every other
  * CPU spinning with interrupts off, and NMI-safely: an NMI (perf, the
  * watchdog, a backtrace request) may run a site on any CPU meanwhile, and
- * must never fetch a half-written instruction.  As text_poke_bp() does:
- * an int3 goes first (one byte, which any fetch sees whole), then the
- * last four bytes, then the first; between the steps every CPU runs a
- * serializing instruction (sync, which the spinning CPUs answer).  An
- * NMI that meets the int3 is sent to the new code by the notifier above.
- * After the last sync no NMI that met an int3 is still in its handler:
- * each CPU answered it from outside any NMI.
+ * must never fetch a half-written instruction.  A site inside one
+ * aligned 8-byte word is written with one store (single_store_word()).
+ * The others as text_poke_bp() does: an int3 goes first (one byte, which
+ * any fetch sees whole), then the last four bytes, then the first;
+ * between the steps every CPU runs a serializing instruction (sync,
+ * which the spinning CPUs answer).  An NMI that meets the int3 is sent
+ * to the new code by the notifier above.  After the last sync no NMI
+ * that met an int3 is still in its handler: each CPU answered it from
+ * outside any NMI.
  */
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
@@ -317,21 +359,35 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 {
 	static const u8 int3 = INT3_OPCODE;
 	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
-	unsigned int i;
+	unsigned int i, stepped = 0;
+	u64 *word;
 
 	if (!nr)
 		return;
 	/* The sites are known before any int3 can be met. */
 	smp_store_release(&redirect, &r);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		word = single_store_word(alias, pokes[i].addr);
+		if (word) {
+			write_word(word, pokes[i].addr, pokes[i].bytes);
+			continue;
+		}
 		write_stopped(alias, pokes[i].addr, &int3, 1);
-	sync(arg);
-	for (i = 0; i < nr; i++)
-		write_stopped(alias, pokes[i].addr + 1, pokes[i].bytes + 1,
-			      KSPLICE_JUMP_SIZE - 1);
-	sync(arg);
-	for (i = 0; i < nr; i++)
-		write_stopped(alias, pokes[i].addr, pokes[i].bytes, 1);
+		stepped++;
+	}
+	if (stepped) {
+		sync(arg);
+		for (i = 0; i < nr; i++)
+			if (!single_store_word(alias, pokes[i].addr))
+				write_stopped(alias, pokes[i].addr + 1,
+					      pokes[i].bytes + 1,
+					      KSPLICE_JUMP_SIZE - 1);
+		sync(arg);
+		for (i = 0; i < nr; i++)
+			if (!single_store_word(alias, pokes[i].addr))
+				write_stopped(alias, pokes[i].addr,
+					      pokes[i].bytes, 1);
+	}
 	sync(arg);
 	WRITE_ONCE(redirect, NULL);
 }

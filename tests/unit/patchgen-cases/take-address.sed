@@ -1,0 +1,2 @@
+s/return 2 \* x + counter;/return 3 * x + counter;/
+s/printk("show %d\\n", twice(x));/printk("show %d %p %p\\n", twice(x), (void *)twice, (void *)show);/
