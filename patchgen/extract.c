@@ -496,12 +496,37 @@ static bool takes_address(const struct section *from, const struct reloc *r)
 	}
 }
 
+/*
+ * Sections whose references to a function are not pointers anyone calls
+ * through: the kernel's tables of sites (ftrace, ORC, alternatives,
+ * exception and bug tables...).  objtool does not count them when it
+ * decides which endbr64 to seal, so neither do we.
+ */
+static bool section_lists_sites(const char *name)
+{
+	static const char *const prefixes[] = {
+		".discard", ".debug", ".note", ".comment", ".altinstructions",
+		".ibt_endbr_seal", ".orc_unwind", ".parainstructions", ".retpoline_sites",
+		".return_sites", ".call_sites", ".smp_locks", ".static_call_sites",
+		".kcfi_traps", "_error_injection_whitelist", "_kprobe_blacklist",
+		"__bug_table", "__ex_table", "__jump_table", "__mcount_loc",
+		"__patchable_function_entries",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 /* Is the function at SYM of OBJ the target of a relocation that takes its address? */
 static bool address_taken_in(const struct object *obj, const struct symbol *sym)
 {
 	for (size_t s = 0; s < obj->nr_secs; s++) {
 		const struct section *sec = &obj->secs[s];
 
+		if (section_lists_sites(sec->name))
+			continue;
 		for (size_t i = 0; i < sec->nr_relocs; i++) {
 			const struct reloc *r = &sec->relocs[i];
 			long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
