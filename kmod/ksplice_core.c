@@ -515,7 +515,8 @@ static int run_stopped(struct ksplice_priv *priv,
 		return -ENOMEM;
 	}
 	ctx.stop = stop;
-	stop->alias = alias_sites(priv);
+	/* Nothing to write (the scan before unload): no view to map. */
+	stop->alias = write ? alias_sites(priv) : NULL;
 	stop->ranges = ranges;
 	stop->nr_ranges = nr_ranges;
 	stop->caller = current;
@@ -815,25 +816,51 @@ int ksplice_undo(struct ksplice_priv *priv)
 }
 
 /*
- * rmmod -f of an applied patch: its exit runs although the patch holds
- * its module.  Undo, however long it takes (a patch on top must be undone
- * first, a task must leave the new code): a hung rmmod beats jumps into
- * freed memory.
+ * What unload waits for, each retried every KSPLICE_RETRY_MS for as long
+ * as it takes: a hung rmmod beats jumps into freed memory.
  */
-static void undo_before_unload(struct ksplice_priv *priv)
+enum unload_wait {
+	/*
+	 * rmmod -f of an applied patch: its exit runs although the patch
+	 * holds its module.  Undo (a patch on top must be undone first, a
+	 * task must leave the new code).
+	 */
+	UNLOAD_UNDONE,
+	/* No stack holds an address in the module's text (wait_unused()). */
+	UNLOAD_UNUSED,
+};
+
+static const char *const unload_waiting[] = {
+	[UNLOAD_UNDONE] = "unloaded while applied; waiting to undo it",
+	[UNLOAD_UNUSED] = "waiting for its code to be unused before it is freed",
+};
+
+/* One try, under ksplice_mutex: true once there is nothing to wait for. */
+static bool unload_wait_over(struct ksplice_priv *priv, enum unload_wait wait)
+{
+	struct ksplice_range range;
+
+	if (wait == UNLOAD_UNDONE)
+		return priv->stage != KSPLICE_APPLIED || !do_undo(priv, true);
+	ksplice_kernel_module_text(priv->patch->owner, &range.start,
+				   &range.end);
+	return !run_stopped(priv, &range, 1, NULL, true);
+}
+
+static void unload_wait(struct ksplice_priv *priv, enum unload_wait wait)
 {
 	unsigned int waits = 0;
+	bool over;
 
 	for (;;) {
 		mutex_lock(&ksplice_mutex);
-		if (priv->stage != KSPLICE_APPLIED || !do_undo(priv, true)) {
-			mutex_unlock(&ksplice_mutex);
-			return;
-		}
-		if (waits++ % KSPLICE_RETRY_SAY == 0)
-			pr_warn("%s: unloaded while applied; waiting to undo it: %s\n",
-				priv->patch->id, priv->cause);
+		over = unload_wait_over(priv, wait);
+		if (!over && waits++ % KSPLICE_RETRY_SAY == 0)
+			pr_warn("%s: %s: %s\n", priv->patch->id,
+				unload_waiting[wait], priv->cause);
 		mutex_unlock(&ksplice_mutex);
+		if (over)
+			return;
 		msleep(KSPLICE_RETRY_MS);
 	}
 }
@@ -850,25 +877,9 @@ static void undo_before_unload(struct ksplice_priv *priv)
  */
 static void wait_unused(struct ksplice_priv *priv)
 {
-	struct ksplice_range range;
-	unsigned int waits = 0;
-
 	synchronize_rcu_tasks();
 	rcu_barrier();
-	ksplice_kernel_module_text(priv->patch->owner, &range.start,
-				   &range.end);
-	for (;;) {
-		mutex_lock(&ksplice_mutex);
-		if (!run_stopped(priv, &range, 1, NULL, true)) {
-			mutex_unlock(&ksplice_mutex);
-			return;
-		}
-		if (waits++ % KSPLICE_RETRY_SAY == 0)
-			pr_warn("%s: waiting for its code to be unused before it is freed: %s\n",
-				priv->patch->id, priv->cause);
-		mutex_unlock(&ksplice_mutex);
-		msleep(KSPLICE_RETRY_MS);
-	}
+	unload_wait(priv, UNLOAD_UNUSED);
 }
 
 /* ---- Registration ---- */
@@ -1012,7 +1023,7 @@ void ksplice_unregister_patch(struct ksplice_patch *patch)
 	if (!priv)
 		return;
 	ksplice_sysfs_del(priv);
-	undo_before_unload(priv);
+	unload_wait(priv, UNLOAD_UNDONE);
 	if (priv->stage == KSPLICE_REVERSED)
 		wait_unused(priv);
 

@@ -230,13 +230,19 @@ static bool task_on_cpu(const struct task_struct *task)
 #endif
 }
 
-/* Called by task_call_func() with the task held still. */
+/*
+ * Called by task_call_func() with the task held still.  An exiting task
+ * is left to the window: once it has switched out for the last time,
+ * another CPU releases its stack (finish_task_switch()), which holding
+ * the task does not prevent.  Until it exits, its stack stays.
+ */
 static int prescan_task(struct task_struct *task, void *data)
 {
 	struct ksplice_stop *stop = data;
 	struct ksplice_seen *slot;
 
-	if (task_on_cpu(task) || task_hits(stop, task))
+	if (task_on_cpu(task) || (READ_ONCE(task->flags) & PF_EXITING) ||
+	    READ_ONCE(task->exit_state) || task_hits(stop, task))
 		return 0;
 	slot = seen_slot(stop, task);
 	slot->task = task;

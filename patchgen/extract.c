@@ -376,10 +376,13 @@ static bool same_data(const struct unit *unit, const struct symbol *pre, const s
 }
 
 /*
- * The pre-build symbol of this function if it is unchanged and present,
- * so the running copy will do; NULL if the patch needs its own.
+ * The running (pre-build) function that the post build's SYM is, and in
+ * *changed whether its code changed; NULL if there is none, or none that
+ * can be told apart (a static that several objects define, with nothing
+ * to find it by).
  */
-static const struct symbol *reusable_function(const struct unit *unit, const struct symbol *sym)
+static const struct symbol *running_function(const struct unit *unit, const struct symbol *sym,
+					     bool *changed)
 {
 	const struct fingerprint *post = fingerprint_find(&unit->post_fp, sym->name);
 	const struct fingerprint *pre;
@@ -389,15 +392,28 @@ static const struct symbol *reusable_function(const struct unit *unit, const str
 
 	if (!post)
 		return NULL;
+	/* Ambiguous clones were refused before anything is linked. */
 	pre = pre_function_of(unit, post, &ambiguous);
-	if (!pre || !same_code(pre, post))
+	if (!pre)
 		return NULL;
+	*changed = !same_code(pre, post);
 	running = object_func(&unit->pre, pre->name);
-	/* A static that several objects define, with nothing to find it by: copy it. */
 	if (running && running->bind == STB_LOCAL && unit_symbol_count(unit, running->name) > 1 &&
 	    !find_anchor(unit, running, &anchor))
 		return NULL;
 	return running;
+}
+
+/*
+ * The pre-build symbol of this function if it is unchanged and present,
+ * so the running copy will do; NULL if the patch needs its own.
+ */
+static const struct symbol *reusable_function(const struct unit *unit, const struct symbol *sym)
+{
+	bool changed;
+	const struct symbol *running = running_function(unit, sym, &changed);
+
+	return running && !changed ? running : NULL;
 }
 
 /*
@@ -565,22 +581,10 @@ static bool built_for_ibt(const struct object *obj)
  */
 static const struct symbol *replaced_landing(const struct unit *unit, const struct symbol *target)
 {
-	const struct fingerprint *post = fingerprint_find(&unit->post_fp, target->name);
-	const struct fingerprint *pre;
-	const struct symbol *running;
-	struct anchor anchor;
-	bool ambiguous;
+	bool changed;
+	const struct symbol *running = running_function(unit, target, &changed);
 
-	if (!post)
-		return NULL;
-	pre = pre_function_of(unit, post, &ambiguous);
-	if (!pre || ambiguous || same_code(pre, post))
-		return NULL;
-	running = object_func(&unit->pre, pre->name);
-	if (!running || !running->sec || !running->sec->bytes)
-		return NULL;
-	if (running->bind == STB_LOCAL && unit_symbol_count(unit, running->name) > 1 &&
-	    !find_anchor(unit, running, &anchor))
+	if (!running || !changed || !running->sec || !running->sec->bytes)
 		return NULL;
 	if (built_for_ibt(&unit->pre) && !address_taken_in(&unit->pre, running))
 		return NULL;

@@ -256,31 +256,71 @@ static void write_stopped(const struct ksplice_text_alias *alias,
 }
 
 /*
- * Where the 5 bytes at addr lie inside one aligned 8-byte word of the
- * view, that word; else NULL.  Such a site is written with one store:
- * an aligned 8-byte store is single-copy atomic on x86 and lies in one
- * cache line, so a CPU that fetches the site meanwhile sees the old 5
- * bytes or the new ones, not a mix.  (The SDM's cross-modifying-code
- * rule asks more: that the fetching CPU serialize.  The spinning CPUs
- * do before they go on; an NMI handler already inside the site when the
- * store lands is the case the int3 steps would cover, and the one this
- * path trusts the cache line for.)
+ * The aligned block of the view, 8 or 16 bytes, that holds all 5 bytes
+ * at addr, for a write in one atomic store; NULL if there is none.  A
+ * 16-byte block is written with cmpxchg16b, where the CPU has it.  Both
+ * are single-copy atomic on x86 and lie in one cache line, so a CPU
+ * that fetches the site meanwhile sees the old 5 bytes or the new ones,
+ * not a mix.  (The SDM's cross-modifying-code rule asks more: that the
+ * fetching CPU serialize.  The spinning CPUs do before they go on; an
+ * NMI handler already inside the site when the store lands is the case
+ * the int3 steps would cover, and the one this path trusts the cache
+ * line for.)
  */
-static u64 *single_store_word(const struct ksplice_text_alias *alias,
-			      unsigned long addr)
+static void *one_store_block(const struct ksplice_text_alias *alias,
+			     unsigned long addr, unsigned int *size)
 {
-	if (!alias || offset_in_page(addr) % sizeof(u64) >
-		      sizeof(u64) - KSPLICE_JUMP_SIZE)
+	unsigned int off = offset_in_page(addr);
+
+	if (!alias)
 		return NULL;
-	return (u64 *)alias_of(alias, ALIGN_DOWN(addr, sizeof(u64)));
+	if (off % 8 <= 8 - KSPLICE_JUMP_SIZE)
+		*size = 8;
+	else if (off % 16 <= 16 - KSPLICE_JUMP_SIZE &&
+		 boot_cpu_has(X86_FEATURE_CX16))
+		*size = 16;
+	else
+		return NULL;
+	return alias_of(alias, ALIGN_DOWN(addr, *size));
 }
 
-static void write_word(u64 *word, unsigned long addr, const u8 *bytes)
-{
-	u64 value = READ_ONCE(*word);
+struct ksplice_block16 {
+	u64 lo, hi;
+} __aligned(16);
 
-	memcpy((u8 *)&value + addr % sizeof(u64), bytes, KSPLICE_JUMP_SIZE);
-	WRITE_ONCE(*word, value);
+static bool cmpxchg16(struct ksplice_block16 *block,
+		      struct ksplice_block16 old, struct ksplice_block16 new)
+{
+	bool done;
+
+	asm volatile("lock cmpxchg16b %[block]"
+		     CC_SET(z)
+		     : CC_OUT(z) (done), [block] "+m" (*block),
+		       "+a" (old.lo), "+d" (old.hi)
+		     : "b" (new.lo), "c" (new.hi)
+		     : "memory");
+	return done;
+}
+
+static void write_one_store(void *block, unsigned int size,
+			    unsigned long addr, const u8 *bytes)
+{
+	struct ksplice_block16 old, new;
+	u64 word;
+
+	if (size == 8) {
+		word = READ_ONCE(*(u64 *)block);
+		memcpy((u8 *)&word + addr % 8, bytes, KSPLICE_JUMP_SIZE);
+		WRITE_ONCE(*(u64 *)block, word);
+		return;
+	}
+	/* Nothing else writes here (text_mutex, the machine stopped). */
+	do {
+		old.lo = READ_ONCE(((struct ksplice_block16 *)block)->lo);
+		old.hi = READ_ONCE(((struct ksplice_block16 *)block)->hi);
+		new = old;
+		memcpy((u8 *)&new + addr % 16, bytes, KSPLICE_JUMP_SIZE);
+	} while (!cmpxchg16(block, old, new));
 }
 
 /*
@@ -343,7 +383,8 @@ void ksplice_arch_stop(void)
  * CPU spinning with interrupts off, and NMI-safely: an NMI (perf, the
  * watchdog, a backtrace request) may run a site on any CPU meanwhile, and
  * must never fetch a half-written instruction.  A site inside one
- * aligned 8-byte word is written with one store (single_store_word()).
+ * aligned 8- or 16-byte block is written with one store
+ * (one_store_block()).
  * The others as text_poke_bp() does: an int3 goes first (one byte, which
  * any fetch sees whole), then the last four bytes, then the first;
  * between the steps every CPU runs a serializing instruction (sync,
@@ -359,17 +400,18 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 {
 	static const u8 int3 = INT3_OPCODE;
 	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
-	unsigned int i, stepped = 0;
-	u64 *word;
+	unsigned int i, size, stepped = 0;
+	void *block;
 
 	if (!nr)
 		return;
 	/* The sites are known before any int3 can be met. */
 	smp_store_release(&redirect, &r);
 	for (i = 0; i < nr; i++) {
-		word = single_store_word(alias, pokes[i].addr);
-		if (word) {
-			write_word(word, pokes[i].addr, pokes[i].bytes);
+		block = one_store_block(alias, pokes[i].addr, &size);
+		if (block) {
+			write_one_store(block, size, pokes[i].addr,
+					pokes[i].bytes);
 			continue;
 		}
 		write_stopped(alias, pokes[i].addr, &int3, 1);
@@ -378,13 +420,13 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 	if (stepped) {
 		sync(arg);
 		for (i = 0; i < nr; i++)
-			if (!single_store_word(alias, pokes[i].addr))
+			if (!one_store_block(alias, pokes[i].addr, &size))
 				write_stopped(alias, pokes[i].addr + 1,
 					      pokes[i].bytes + 1,
 					      KSPLICE_JUMP_SIZE - 1);
 		sync(arg);
 		for (i = 0; i < nr; i++)
-			if (!single_store_word(alias, pokes[i].addr))
+			if (!one_store_block(alias, pokes[i].addr, &size))
 				write_stopped(alias, pokes[i].addr,
 					      pokes[i].bytes, 1);
 	}
