@@ -273,7 +273,7 @@ static void prescan_tasks(struct ksplice_stop *stop)
 		return;
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
-		/* Newer tasks are read stopped. */
+		/* Full (tasks came since the count): the rest are read stopped. */
 		if (stop->nr_seen == stop->max_seen)
 			break;
 		if (t != stop->caller)
@@ -283,10 +283,11 @@ static void prescan_tasks(struct ksplice_stop *stop)
 	rcu_read_unlock();
 }
 
+/* The prescan's verdict first: it spares reading most tasks' CPU field. */
 static bool scan_task(struct ksplice_stop *stop, struct task_struct *task)
 {
-	if (is_stopper(stop, task) || task == stop->caller ||
-	    seen_unchanged(stop, task) || !task_hits(stop, task))
+	if (task == stop->caller || seen_unchanged(stop, task) ||
+	    is_stopper(stop, task) || !task_hits(stop, task))
 		return false;
 	note_busy_task(stop, task);
 	return true;
