@@ -4,6 +4,8 @@
  * the template's init registers the patch) breaks it in one way:
  *   not_found, mismatch, ambiguous, too_short, reloc_missing,
  *   reloc_range: apply fails with that abort cause;
+ *   entry_site: on a kernel built for IBT, apply fails so (the jump
+ *   would overwrite the entry endbr64: no jump_offset);
  *   release, build_id, abi: registration (insmod) fails.
  */
 #include <linux/moduleparam.h>
@@ -68,6 +70,9 @@ static int set_mode(const char *val, const struct kernel_param *kp)
 	} else if (sysfs_streq(val, "ambiguous")) {
 		f->name = "find_next_bit";
 		f->pre_size = 5;
+		f->pre_mask = all_ones;
+	} else if (sysfs_streq(val, "entry_site")) {
+		/* Any running bytes, so the check that fails is the site's. */
 		f->pre_mask = all_ones;
 	} else if (sysfs_streq(val, "too_short")) {
 		f->pre_size = 3;
