@@ -574,21 +574,13 @@ static bool built_for_ibt(const struct object *obj)
 }
 
 /*
- * The running function that the patch replaces with TARGET, if an
- * indirect call can land on it; NULL otherwise.  With IBT the kernel
- * seals the endbr64 of every function whose address vmlinux never takes:
- * only one whose address the pre object takes is sure to keep it.
+ * Can an indirect call land on the running function?  With IBT the
+ * kernel seals the endbr64 of every function whose address vmlinux never
+ * takes: only one whose address the pre object takes is sure to keep it.
  */
-static const struct symbol *replaced_landing(const struct unit *unit, const struct symbol *target)
+static bool call_can_land(const struct unit *unit, const struct symbol *running)
 {
-	bool changed;
-	const struct symbol *running = running_function(unit, target, &changed);
-
-	if (!running || !changed || !running->sec || !running->sec->bytes)
-		return NULL;
-	if (built_for_ibt(&unit->pre) && !address_taken_in(&unit->pre, running))
-		return NULL;
-	return running;
+	return !built_for_ibt(&unit->pre) || address_taken_in(&unit->pre, running);
 }
 
 /*
@@ -598,12 +590,13 @@ static const struct symbol *replaced_landing(const struct unit *unit, const stru
  * meets the jump and runs the copy, as every other call does; after undo
  * and unload the pointer still leads to code that stays, where the
  * copy's address would dangle.  Calls and jumps go to the copy directly.
- * Returns 1 when R is not such a reference.
+ * Returns 1 when R is not such a reference (link_reference() links it).
  */
 static int link_address_taken(struct patch *patch, struct unit *unit, const struct section *from,
 			      int out_sec, const struct reloc *r)
 {
 	const struct symbol *target, *running;
+	bool changed;
 	long delta;
 
 	if (!r->sym->sec || !section_is_text(r->sym->sec) || !takes_address(from, r))
@@ -612,13 +605,14 @@ static int link_address_taken(struct patch *patch, struct unit *unit, const stru
 	if (!target || target->type != STT_FUNC ||
 	    delta + (reloc_is_pcrel(r->type) ? 4 : 0) != 0)
 		return 1;
-	running = replaced_landing(unit, target);
-	if (!running) {
-		if (fingerprint_find(&unit->post_fp, target->name) &&
-		    object_func(&unit->pre, target->name))
-			printf("note %s (%s): the new code takes the address of its new %s, "
-			       "which the running one cannot stand in for (IBT); it must not "
-			       "be in use after undo\n", target->name, unit->name, target->name);
+	running = running_function(unit, target, &changed);
+	/* Unchanged: the running one anyway.  None to be found: a copy. */
+	if (!running || !changed || !running->sec || !running->sec->bytes)
+		return 1;
+	if (!call_can_land(unit, running)) {
+		printf("note %s (%s): the new code takes the address of its new %s, "
+		       "which the running one cannot stand in for (IBT); it must not "
+		       "be in use after undo\n", target->name, unit->name, target->name);
 		return 1;
 	}
 	printf("link %s (%s): its address, as the new code takes it, is the running "
