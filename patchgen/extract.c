@@ -437,6 +437,34 @@ struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long
 	return target;
 }
 
+/*
+ * The definition of NAME, a global function or variable that the fix
+ * adds (in a post object, not in that object's pre build), in another
+ * object of the fix than USER; NULL if none.  A fix often adds a helper
+ * to one file, declares it in a header and calls it from another: the
+ * call links inside the patch, wherever either object is (vmlinux or a
+ * module).
+ */
+static struct symbol *new_global(const struct patch *patch, const struct unit *user,
+				 const char *name, struct unit **owner)
+{
+	for (size_t i = 0; i < patch->nr_units; i++) {
+		struct unit *u = &patch->units[i];
+		struct symbol *def;
+
+		if (u == user)
+			continue;
+		def = object_symbol(&u->post, name);
+		if (!def || !def->sec || def->bind == STB_LOCAL ||
+		    (def->type != STT_FUNC && def->type != STT_OBJECT) ||
+		    object_symbol(&u->pre, name))
+			continue;
+		*owner = u;
+		return def;
+	}
+	return NULL;
+}
+
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		   unsigned long out_offset, const struct reloc *r)
 {
@@ -445,8 +473,23 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 	long delta;
 
 	if (!sec) {
+		struct unit *owner;
+		struct symbol *def;
+
 		if (sym->sym.st_shndx != SHN_UNDEF)
 			return refuse("%s: unsupported reference to %s", unit->name, sym->name);
+		def = new_global(patch, unit, sym->name, &owner);
+		if (def) {
+			if (copy_section(patch, owner, def->sec))
+				return -1;
+			out_reloc_add(patch, out_sec, &(struct out_reloc){
+				.offset = out_offset,
+				.addend = r->addend + (long)def->sym.st_value,
+				.type = r->type,
+				.target_section = def->sec->out,
+			});
+			return 0;
+		}
 		return link_kernel(patch, unit, out_sec, out_offset, r, sym->name, NULL, true,
 				   r->addend);
 	}

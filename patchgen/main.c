@@ -154,6 +154,8 @@ int main(int argc, char **argv)
 		if (open_module(&units[i], modules, nr_modules) || open_unit(&units[i]))
 			return EXIT_BAD_INPUT;
 	}
+	patch.units = units;
+	patch.nr_units = nr_units;
 	for (size_t i = 0; i < nr_units; i++)
 		if (extract_unit(&patch, &units[i]))
 			return refused ? EXIT_REFUSED : EXIT_FAILED;

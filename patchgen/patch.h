@@ -104,6 +104,9 @@ struct patch {
 	size_t nr_hooks;
 	/* Set while linking an entry the module loader reads: what it is. */
 	const char *loader_reads;
+	/* Every object of the fix: a new global one defines, another uses. */
+	struct unit *units;
+	size_t nr_units;
 };
 
 int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);
