@@ -41,6 +41,8 @@ done
 
 "$home/tests/vm/run" --modules "$work/modules" -- "
 D=/sys/kernel/ksplice
+# window, whole call and scan of patch \$1's last apply, in ns
+stopped() { echo \"\$(cat \$D/\$1/stop_ns) \$(cat \$D/\$1/stop_call_ns) \$(cat \$D/\$1/stop_scan_ns)\"; }
 for n in $sizes; do
 	ksplice apply /ksplice/modules/ksplice-stop-\$n.ko >/dev/null && echo undo > \$D/stop-\$n/stage
 done
@@ -49,7 +51,7 @@ for i in \$(seq $rounds); do
 	echo \"empty 0 \$(cat \$D/empty_stop_ns)\"
 	for n in $sizes; do
 		echo apply > \$D/stop-\$n/stage || echo \"apply stop-\$n failed: \$(cat \$D/stop-\$n/abort_cause)\"
-		echo \"stop-\$n \$(cat \$D/stop-\$n/stop_ns) \$(cat \$D/stop-\$n/stop_call_ns) \$(cat \$D/stop-\$n/stop_scan_ns)\"
+		echo \"stop-\$n \$(stopped stop-\$n)\"
 		echo undo > \$D/stop-\$n/stage
 	done
 done
@@ -59,7 +61,7 @@ for want in $tasks; do
 	for i in \$(seq $rounds); do
 		echo \"tasks-\$want-empty \$have \$(cat \$D/empty_stop_ns)\"
 		echo apply > \$D/stop-100/stage || echo \"apply stop-100 failed: \$(cat \$D/stop-100/abort_cause)\"
-		echo \"tasks-\$want \$(cat \$D/stop-100/stop_ns) \$(cat \$D/stop-100/stop_call_ns) \$have \$(cat \$D/stop-100/stop_scan_ns)\"
+		echo \"tasks-\$want \$(stopped stop-100) \$have\"
 		echo undo > \$D/stop-100/stage
 	done
 done
@@ -76,15 +78,29 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # every value of column COL of rows named NAME, comma-separated
 samples() { awk -v name="$1" -v col="$2" '$1 == name { print $col }' "$work/vm.out" | paste -sd,; }
 
+# read_row NAME: window (w, w_worst, n_w), whole call (c, c_worst) and
+# scan (sc) of the rows NAME, which must number ROUNDS; row_json: those
+# as JSON fields.
+read_row() {
+	read -r w w_worst n_w < <(stat "$1" 2)
+	read -r c c_worst _ < <(stat "$1" 3)
+	read -r sc _ _ < <(stat "$1" 4)
+	[ "${n_w:-0}" -eq "$rounds" ] || { echo "$1: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
+}
+row_json() {
+	echo "\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"scan_ns_median\": $sc"
+}
+
+# The tree's own name where KSPLICE_BENCH_KDIR chose it.
+kernel_label=tests/config/tiny.config
+[ -z "${KSPLICE_BENCH_KDIR:-}" ] || kernel_label="$(basename "$kdir"), run with KSPLICE_BENCH_KDIR"
+
 json_sizes=
 rows=
 for n in $sizes; do
-	read -r w w_worst n_w < <(stat "stop-$n" 2)
-	read -r c c_worst _ < <(stat "stop-$n" 3)
-	read -r sc _ _ < <(stat "stop-$n" 4)
-	[ "${n_w:-0}" -eq "$rounds" ] || { echo "stop-$n: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
+	read_row "stop-$n"
 	json_sizes+=",
-  \"functions_$n\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"scan_ns_median\": $sc, \"n\": $n_w, \"window_samples_ns\": [$(samples "stop-$n" 2)]}"
+  \"functions_$n\": {$(row_json), \"n\": $n_w, \"window_samples_ns\": [$(samples "stop-$n" 2)]}"
 	rows+="| $n function$([ "$n" = 1 ] || echo s) | $w / $w_worst ns | $sc ns | $c / $c_worst ns | $(ratio "$c" "$e_call") |
 "
 done
@@ -92,13 +108,10 @@ done
 json_tasks=
 task_rows=
 for want in $tasks; do
-	read -r w w_worst n_w < <(stat "tasks-$want" 2)
-	read -r c c_worst _ < <(stat "tasks-$want" 3)
+	read_row "tasks-$want"
 	read -r te _ _ < <(stat "tasks-$want-empty" 3)
-	read -r sc _ _ < <(stat "tasks-$want" 5)
-	have=$(awk -v name="tasks-$want" '$1 == name { print $4; exit }' "$work/vm.out")
-	[ "${n_w:-0}" -eq "$rounds" ] || { echo "tasks-$want: ${n_w:-0} of $rounds rounds" >&2; exit 1; }
-	json_tasks+="${json_tasks:+, }\"$have\": {\"window_ns\": {\"median\": $w, \"worst\": $w_worst}, \"call_ns\": {\"median\": $c, \"worst\": $c_worst}, \"scan_ns_median\": $sc, \"empty_call_ns\": $te, \"n\": $n_w}"
+	have=$(awk -v name="tasks-$want" '$1 == name { print $5; exit }' "$work/vm.out")
+	json_tasks+="${json_tasks:+, }\"$have\": {$(row_json), \"empty_call_ns\": $te, \"n\": $n_w}"
 	task_rows+="| $have | $w / $w_worst ns | $sc ns | $c / $c_worst ns | $te ns | $(ratio "$w" "$te") | $(ratio "$c" "$te") |
 "
 done
@@ -106,7 +119,7 @@ done
 cat > "$out" <<EOF
 {
   "machine": {"cpu": "$cpu", "cores": $cores, "qemu": "TCG, 2 vCPUs"},
-  "kernel": "$(cat "$kdir/include/config/kernel.release") (tests/config/tiny.config)",
+  "kernel": "$(cat "$kdir/include/config/kernel.release") ($kernel_label)",
   "vm": "$vm",
   "rounds": $rounds,
   "empty_stop_machine_ns": {"median": $e_call, "worst": $e_worst, "n": $e_n, "samples": [$(samples empty 3)]}$json_sizes,
