@@ -116,7 +116,8 @@ int compare_unit_data(const struct unit *unit)
 {
 	for (size_t i = 0; i < unit->post_fp.nr_vars; i++) {
 		const struct data_fingerprint *var = &unit->post_fp.vars[i];
-		const struct symbol *sym = object_symbol(&unit->post, var->name);
+		const struct symbol *sym = object_symbol(&unit->post, var->name), *pre_sym;
+		enum image_change image;
 		struct hash_group pre = data_group(&unit->pre_fp, var->key);
 		struct hash_group post = data_group(&unit->post_fp, var->key);
 
@@ -128,6 +129,18 @@ int compare_unit_data(const struct unit *unit)
 			continue;
 		if (sym && sym->sec && !section_is_writable(sym->sec))
 			continue;
+		pre_sym = object_symbol(&unit->pre, pre_data_name_of(unit, var->name) ?
+					pre_data_name_of(unit, var->name) : var->name);
+		image = sym && pre_sym ? embedded_image_change(pre_sym, sym) : IMAGE_NONE;
+		if (image == IMAGE_BUILD_ID_ONLY) {
+			printf("same %s (%s): an embedded ELF image whose build id alone changed\n",
+			       var->name, unit->name);
+			continue;
+		}
+		if (image == IMAGE_CHANGED)
+			return refuse("%s: %s, an embedded ELF image (the vDSO, or another build "
+				      "output), changed; code that runs outside the kernel cannot "
+				      "change live", unit->name, var->name);
 		return refuse("%s: the initial value of %s changed; existing data "
 			      "cannot change live", unit->name, var->name);
 	}
@@ -367,7 +380,7 @@ void explain_changes(struct patch *patch, const struct unit *units, size_t nr_un
 	const char **bystanders = bystanders_of(units, nr_units, &nr_bystanders);
 
 	for (size_t i = 0; i < patch->nr_funcs; i++)
-		if (patch->funcs[i].post_fp)
+		if (patch->funcs[i].post_fp && !patch->funcs[i].calls_short)
 			patch->funcs[i].why = explain(patch, bystanders, nr_bystanders,
 						      patch->funcs[i].post_fp,
 						      patch->funcs[i].reads);

@@ -546,10 +546,12 @@ static bool takes_address(const struct section *from, const struct reloc *r)
 		return true;
 	case R_X86_64_PC32:
 	case R_X86_64_PLT32:
-		if (!from->bytes || r->offset < 2)
+		if (!from->bytes || r->offset < 1)
 			return true;
-		op = from->bytes + r->offset - 2;
-		return op[1] != 0xe8 && op[1] != 0xe9 && !(op[0] == 0x0f && (op[1] & 0xf0) == 0x80);
+		op = from->bytes + r->offset - 1;	/* the opcode before the rel32 */
+		if (op[0] == 0xe8 || op[0] == 0xe9)
+			return false;
+		return !(r->offset >= 2 && op[-1] == 0x0f && (op[0] & 0xf0) == 0x80);
 	default:
 		return false;
 	}
@@ -727,6 +729,72 @@ static const char *changed_readonly_data(const struct unit *unit, const char *na
 }
 
 /*
+ * Data in UNIT's post object, other than a table of sites, that holds
+ * the address of SYM and that the running kernel keeps: writable data,
+ * or read-only data with the same value as before.  Read-only data that
+ * changed too is checked in its own right.  NULL if there is none.
+ */
+static const char *running_holder_of(const struct unit *unit, const struct symbol *sym)
+{
+	for (size_t s = 0; s < unit->post.nr_secs; s++) {
+		const struct section *sec = &unit->post.secs[s];
+
+		if (!section_is_alloc(sec) || section_is_text(sec) || section_lists_sites(sec->name))
+			continue;
+		for (size_t i = 0; i < sec->nr_relocs; i++) {
+			const struct symbol *holder, *pre;
+			long delta;
+
+			if (reloc_target(unit, &sec->relocs[i], &delta) != sym)
+				continue;
+			holder = section_symbol_at(&unit->post, sec, (long)sec->relocs[i].offset);
+			if (!holder)
+				return sec->name;
+			if (section_is_writable(sec))
+				return holder->name;
+			pre = pre_data_symbol(unit, holder);
+			if (pre && same_data(unit, pre, holder))
+				return holder->name;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Read-only data whose contents changed is copied for the new code, and
+ * the functions of this object that read it are replaced.  Readers the
+ * patch cannot see would go on reading the old contents: refuse, naming
+ * the data, when other objects can name it (it is global; kernel headers
+ * read such tables through macros and inlines everywhere) or when data
+ * that stays holds its address.
+ */
+static int check_changed_readonly(const struct unit *unit)
+{
+	for (size_t i = 1; i < unit->post.nr_syms; i++) {
+		const struct symbol *sym = &unit->post.syms[i], *pre;
+		const char *holder;
+
+		if (sym->type != STT_OBJECT || !sym->sec || !section_is_alloc(sym->sec) ||
+		    section_is_writable(sym->sec) || section_is_text(sym->sec) ||
+		    fresh_static(sym))
+			continue;
+		pre = pre_data_symbol(unit, sym);
+		if (!pre || same_data(unit, pre, sym))
+			continue;
+		if (sym->bind != STB_LOCAL)
+			return refuse("%s: the contents of %s changed, and it is global read-only "
+				      "data: its readers in other objects would keep reading the old "
+				      "contents", unit->name, sym->name);
+		holder = running_holder_of(unit, sym);
+		if (holder)
+			return refuse("%s: the contents of %s changed, and %s, which stays, holds "
+				      "its address: whoever reads through it would keep reading the "
+				      "old contents", unit->name, sym->name, holder);
+	}
+	return 0;
+}
+
+/*
  * Where the jump goes in PRE: past an entry endbr64 (indirect calls must
  * still land on one), and past the ftrace call site that follows it on
  * kernels with ftrace, which ftrace and kprobes keep rewriting; they
@@ -741,6 +809,151 @@ static unsigned long jump_offset(const struct unit *unit, const struct symbol *p
 	    !memcmp(pre->sec->bytes + entry, endbr64, sizeof(endbr64)))
 		off = sizeof(endbr64);
 	return off + special_ftrace_site_at(&unit->pre, pre->sec, entry + off);
+}
+
+/* The length of the x86 NOP (or int3) at P, 0 if there is none. */
+static size_t filler_insn(const unsigned char *p, size_t left)
+{
+	static const unsigned char nops[][10] = {
+		{ 0x90 }, { 0xcc }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
+		{ 0x0f, 0x1f, 0x40, 0x00 }, { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	};
+	static const size_t lens[] = { 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	size_t prefixes = 0;
+
+	/* gas pads long runs with extra 0x66 prefixes before the 10-byte form. */
+	while (prefixes < left && p[prefixes] == 0x66 && prefixes < 5)
+		prefixes++;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t skip = lens[i] == 10 && prefixes > 1 ? prefixes - 1 : 0;
+
+		if (skip + lens[i] <= left && !memcmp(p + skip, nops[i], lens[i]))
+			return skip + lens[i];
+	}
+	return 0;
+}
+
+/*
+ * The bytes after function SYM, up to the next symbol of its section or
+ * the section's end, when they are all alignment filler (NOPs, int3)
+ * that nothing refers to: room the jump may take.  0 otherwise.
+ */
+static unsigned long alignment_filler(const struct object *obj, const struct symbol *sym)
+{
+	const struct section *sec = sym->sec;
+	unsigned long end = sym->sym.st_value + sym->sym.st_size, next = sec->sh.sh_size;
+
+	for (size_t i = 1; i < obj->nr_syms; i++) {
+		const struct symbol *other = &obj->syms[i];
+
+		if (other->sec == sec && other->type != STT_SECTION &&
+		    other->sym.st_value >= end && other->sym.st_value < next)
+			next = other->sym.st_value;
+	}
+	for (size_t i = 0; i < sec->nr_relocs; i++)
+		if (sec->relocs[i].offset >= end && sec->relocs[i].offset < next)
+			return 0;
+	for (unsigned long at = end, len; at < next; at += len) {
+		len = filler_insn(sec->bytes + at, next - at);
+		if (!len)
+			return 0;
+	}
+	return next - end;
+}
+
+static bool already_replaced(const struct patch *patch, const struct unit *unit,
+			     const char *pre_name)
+{
+	for (size_t i = 0; i < patch->nr_funcs; i++)
+		if (patch->funcs[i].object == unit->name && !strcmp(patch->funcs[i].name, pre_name))
+			return true;
+	return false;
+}
+
+static int add_function(struct patch *patch, struct unit *unit, const char *pre_name,
+			const struct fingerprint *post_fp, const char *reads);
+
+/*
+ * PRE, a changed function too short for the jump even with the filler
+ * after it: replace every function that calls it instead, so that the
+ * new calls reach its new copy, and leave it as it is; a task already in
+ * it finishes there.  Only when it is static (no other object can call
+ * it) and no code or data of the post build takes its address: a pointer
+ * to it would keep the old code.  Why not, in *WHY_NOT.
+ */
+static int redirect_callers(struct patch *patch, struct unit *unit, const struct symbol *pre,
+			    const struct symbol *post, const char **why_not)
+{
+	static char why[256];
+	size_t nr_callers = 0;
+
+	if (pre->bind != STB_LOCAL) {
+		*why_not = "; it is global, and other objects may call it";
+		return 1;
+	}
+	for (size_t s = 0; s < unit->post.nr_secs; s++) {
+		const struct section *sec = &unit->post.secs[s];
+
+		if (!section_is_alloc(sec) || section_lists_sites(sec->name))
+			continue;
+		for (size_t i = 0; i < sec->nr_relocs; i++) {
+			const struct symbol *caller;
+			long delta;
+
+			if (reloc_target(unit, &sec->relocs[i], &delta) != post)
+				continue;
+			caller = section_symbol_at(&unit->post, sec, (long)sec->relocs[i].offset);
+			if (!section_is_text(sec) || takes_address(sec, &sec->relocs[i]) || !caller) {
+				snprintf(why, sizeof(why), ", and %s takes its address",
+					 caller ? caller->name : sec->name);
+				*why_not = why;
+				return 1;
+			}
+			if (caller != post)
+				nr_callers++;
+		}
+	}
+	if (!nr_callers) {
+		*why_not = ", and nothing of the fix calls it";
+		return 1;
+	}
+	printf("redirect %s (%s): %lu bytes long, too short to hold a jump; the functions "
+	       "that call it are replaced instead\n", pre->name, unit->name,
+	       (unsigned long)pre->sym.st_size);
+	for (size_t s = 0; s < unit->post.nr_secs; s++) {
+		const struct section *sec = &unit->post.secs[s];
+
+		if (!section_is_text(sec))
+			continue;
+		for (size_t i = 0; i < sec->nr_relocs; i++) {
+			const struct symbol *caller;
+			const struct fingerprint *caller_fp, *caller_pre;
+			bool ambiguous;
+			long delta;
+
+			if (reloc_target(unit, &sec->relocs[i], &delta) != post)
+				continue;
+			caller = section_symbol_at(&unit->post, sec, (long)sec->relocs[i].offset);
+			caller_fp = fingerprint_find(&unit->post_fp, caller->name);
+			if (caller == post || !caller_fp)
+				continue;
+			caller_pre = pre_function_of(unit, caller_fp, &ambiguous);
+			if (!caller_pre || already_replaced(patch, unit, caller_pre->name))
+				continue;	/* new code: it calls the copy anyway */
+			if (add_function(patch, unit, caller_pre->name, caller_fp, NULL))
+				return -1;
+			snprintf(why, sizeof(why), "it calls %s, which is too short to hold a jump",
+				 pre->name);
+			patch->funcs[patch->nr_funcs - 1].calls_short = pre->name;
+			patch->funcs[patch->nr_funcs - 1].why = xstrdup(why);
+		}
+	}
+	return 0;
 }
 
 /* Replace PRE_NAME, the running copy, with the post build's POST_FP. */
@@ -762,11 +975,25 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 			      unit->name, name);
 	if (!pre->sec->bytes)
 		return error("%s: %s has no code in the pre object", unit->name, name);
+	if (already_replaced(patch, unit, pre_name))
+		return 0;	/* a caller of a short function, replaced already */
 	size = pre->sym.st_size;
 	skip = jump_offset(unit, pre);
-	if (size < skip + 5)
-		return refuse("%s: %s is %lu bytes long, too short to hold a jump%s",
-			      unit->name, name, size, skip ? " after its entry" : "");
+	if (size < skip + 5 && size + alignment_filler(&unit->pre, pre) >= skip + 5) {
+		printf("note %s (%s): %lu bytes long; the jump also takes the %lu bytes of "
+		       "alignment filler after it\n", name, unit->name, size,
+		       alignment_filler(&unit->pre, pre));
+		size += alignment_filler(&unit->pre, pre);
+	}
+	if (size < skip + 5) {
+		const char *why_not = "";
+		int redirected = redirect_callers(patch, unit, pre, post, &why_not);
+
+		if (redirected <= 0)
+			return redirected;
+		return refuse("%s: %s is %lu bytes long, too short to hold a jump%s%s",
+			      unit->name, name, size, skip ? " after its entry" : "", why_not);
+	}
 	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value + skip, 5);
 	if (site)
 		return refuse("%s: %s starts with %s, which the kernel rewrites at run time: "
@@ -814,7 +1041,8 @@ int extract_unit(struct patch *patch, struct unit *unit)
 	size_t before = patch->nr_funcs;
 	bool added = true, hooks;
 
-	if (compare_unit_builds(unit) || compare_unit_types(unit) || compare_unit_data(unit))
+	if (compare_unit_builds(unit) || compare_unit_types(unit) || compare_unit_data(unit) ||
+	    check_changed_readonly(unit))
 		return -1;
 	for (size_t i = 0; i < unit->post_fp.nr_fns; i++) {
 		const struct fingerprint *post = &unit->post_fp.fns[i];

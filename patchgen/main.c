@@ -160,7 +160,8 @@ int main(int argc, char **argv)
 		if (extract_unit(&patch, &units[i]))
 			return refused ? EXIT_REFUSED : EXIT_FAILED;
 
-	if (!patch.nr_funcs) {
+	/* A fix of hooks alone (set a value at apply, put it back at undo) is a patch. */
+	if (!patch.nr_funcs && !patch.nr_hooks) {
 		fprintf(stderr, "patchgen: nothing to patch: no function's code changed\n");
 		return EXIT_NOTHING;
 	}

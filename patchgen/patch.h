@@ -71,6 +71,7 @@ struct func_out {
 	unsigned long cold_size;
 	const struct fingerprint *post_fp;	/* what the plugin said of it */
 	const char *reads;	/* same code, but this read-only object changed */
+	const char *calls_short;	/* replaced for this caller-redirected function */
 	const char *why;
 };
 
@@ -117,6 +118,14 @@ bool same_code(const struct fingerprint *a, const struct fingerprint *b);
 int compare_unit_builds(const struct unit *unit);
 int compare_unit_types(const struct unit *unit);
 int compare_unit_data(const struct unit *unit);
+
+/* Data that holds a whole ELF image (the vDSO): how it changed. */
+enum image_change {
+	IMAGE_NONE,		/* not an ELF image in both builds */
+	IMAGE_BUILD_ID_ONLY,	/* the same image but for its build id */
+	IMAGE_CHANGED,		/* the image's contents changed */
+};
+enum image_change embedded_image_change(const struct symbol *pre, const struct symbol *post);
 const struct fingerprint *pre_function_of(const struct unit *unit,
 					  const struct fingerprint *post, bool *ambiguous);
 void explain_changes(struct patch *patch, const struct unit *units, size_t nr_units);

@@ -1,0 +1,1 @@
+s/^int other(int x)/__attribute__((cold)) int other(int x)/

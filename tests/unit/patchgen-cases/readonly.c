@@ -1,0 +1,45 @@
+/*
+ * Read-only data whose contents a fix changes, and where its readers are.
+ * FIX_DIGITS, FIX_NAMES and FIX_LABELS each change one table.
+ */
+extern int printk(const char *fmt, ...);
+
+#ifdef FIX_DIGITS
+const char digits[] = "0123456789ABCDEF";	/* global: other objects read it */
+#else
+const char digits[] = "0123456789abcdef";
+#endif
+
+#ifdef FIX_NAMES
+static const char names[3][8] = { "zero", "uno", "two" };	/* only this code reads it */
+#else
+static const char names[3][8] = { "zero", "one", "two" };
+#endif
+
+#ifdef FIX_LABELS
+static const char labels[2][8] = { "alpha", "gamma" };
+#else
+static const char labels[2][8] = { "alpha", "beta" };
+#endif
+
+/* Writable data that stays holds the address of labels. */
+struct holder {
+	const char (*labels)[8];
+	int count;
+};
+struct holder holder = { labels, 2 };
+
+int show_digit(int i)
+{
+	return printk("%c\n", digits[i & 15]);
+}
+
+int show_name(int i)
+{
+	return printk("%s\n", names[i % 3]);
+}
+
+int show_label(int i)
+{
+	return printk("%s\n", holder.labels[i & 1]);
+}
