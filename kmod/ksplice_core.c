@@ -927,8 +927,10 @@ static int check_patch(const struct ksplice_patch *patch)
 	ret = ksplice_check_build_id(patch);
 	if (ret)
 		return ret;
-	if (!patch->nr_funcs || !patch->funcs) {
-		pr_err("%s: no functions to replace\n", patch->id);
+	/* A fix may be hooks alone: state set at apply, put back at undo. */
+	if ((patch->nr_funcs && !patch->funcs) ||
+	    (!patch->nr_funcs && !patch->nr_hooks)) {
+		pr_err("%s: no functions to replace and no hooks\n", patch->id);
 		return -EINVAL;
 	}
 	for (i = 0; i < patch->nr_funcs; i++) {
