@@ -4,7 +4,7 @@
 # Everything create runs, checked before anything is touched.
 check_tools() {
 	local t missing=()
-	for t in make patch readelf find xargs sha1sum rsync flock; do
+	for t in make patch readelf ar find xargs sha1sum rsync flock; do
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
 	[ -z "$git_spec" ] || command -v git >/dev/null || missing+=(git)
@@ -40,6 +40,25 @@ tree_cc() {
 	# (savedcmd_ since 6.3)
 	sed -nE 's|^(saved)?cmd_init/main\.o := (.*) -Wp,-MMD,.*|\2|p' "$kdir/init/.main.o.cmd" 2>/dev/null |
 		sed -E 's/(^| )ksplice-([^ ]*)$/\1\2/'
+}
+
+# What kbuild may write besides the objects asked for, while it builds
+# them: its prepare stage (asm-offsets.s, bounds.s, include/generated and
+# the like, when the fix changes a header they include) and the generated
+# inputs of objects that embed build outputs (the vDSO image from
+# vdso64.so, rmpiggy.o from realmode.bin). These are the targets kbuild
+# keeps a .cmd record for, other than objects, modules and what linking
+# the kernel makes (over 1 MB), with their records, and the generated
+# headers, which have none. One pass over the tree's .cmd files.
+kbuild_generated_files() {
+	(cd "$kdir" && {
+		find . -path ./.git -prune -o -type f -name '.*.cmd' -print |
+			sed -E 's|/\.([^/]*)\.cmd$|/\1|' |
+			grep -vE '\.(o|ko|mod|a)$|/modules\.(order|builtin.*)$' |
+			xargs -r -d '\n' stat -c '%s %n' 2>/dev/null |
+			awk '$1 <= 1048576 { t = $2; print t; sub(/[^\/]*$/, ".&.cmd", t); print t }' 
+		find include/generated arch/*/include/generated -type f 2>/dev/null
+	}) | sed 's|^\./||' | sort -u
 }
 
 # Files of the tree written since the post build started.
@@ -125,7 +144,7 @@ restore() {
 	fi
 	# A compile that fails or is interrupted leaves gcc's dependency file,
 	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
-	for o in "${objs[@]}"; do
+	for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
 		d=$(kbuild_file "$o" d)
 		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
 	done

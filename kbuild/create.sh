@@ -86,6 +86,7 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
 objs=()
+inputs=()	# objects built only into an embedded image (the vDSO's)
 new_files=()
 backed_up=0	# nothing to put back until the backup is complete
 source "$home/kbuild/report.sh"
@@ -138,6 +139,17 @@ done
 regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
 mapfile -t cmds < <(cd "$kdir" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
 	xargs -0 -r grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
+# What the running kernel is made of: vmlinux.a, the lib.a archives the
+# link picks from, and the modules' objects. An object in none of them
+# (the vDSO's own code) reaches the kernel only through the object that
+# embeds its output (vdso-image-64.o), which patchgen compares.
+declare -A linked=()
+if [ -f "$kdir/vmlinux.a" ]; then
+	while IFS= read -r m; do
+		linked[$m]=1
+	done < <(cd "$kdir" && { ar t vmlinux.a; find . -name lib.a -printf '%P\n' | xargs -r -n1 ar t;
+		find . -name '*.mod' -printf '%P\0' | xargs -0 -r cat; })
+fi
 for c in "${cmds[@]}"; do
 	b=$(basename "$c" .cmd)
 	o="$(dirname "$c")/${b#.}"
@@ -145,6 +157,10 @@ for c in "${cmds[@]}"; do
 	[ -f "$kdir/$o" ] || continue
 	if ! has_fingerprints "$kdir/$o"; then
 		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
+		continue
+	fi
+	if [ ${#linked[@]} -gt 0 ] && [ -z "${linked[$o]:-}" ]; then
+		inputs+=("$o")
 		continue
 	fi
 	# init/version*.o hold the build's number and time (UTS_VERSION),
@@ -160,6 +176,21 @@ for c in "${cmds[@]}"; do
 		continue
 	fi
 	objs+=("$o")
+done
+# An object linked into neither (the vDSO's code) reaches the kernel as
+# an image that an object of its directory embeds, built from a C file
+# that kbuild generates (vdso-image-64.c): that object is rebuilt and
+# compared instead, and the object itself is only put back.
+for o in ${inputs[@]+"${inputs[@]}"}; do
+	d=$(dirname "$o")
+	say "not comparing $o: not linked into vmlinux or a module (its code is in an image that $d embeds)"
+	for g in "$kdir/$d"/.*.c.cmd; do
+		[ -f "$g" ] || continue
+		e=$(basename "$g" .c.cmd)
+		e=$d/${e#.}.o
+		[ -n "${linked[$e]:-}" ] && has_fingerprints "$kdir/$e" || continue
+		printf '%s\n' "${objs[@]}" | grep -qxF "$e" || objs+=("$e")
+	done
 done
 # Objects of loadable modules: kbuild's NAME.mod lists the objects of
 # NAME.ko. patchgen needs the .ko for the module's name and symbols.
@@ -186,7 +217,7 @@ for f in "${files[@]}"; do
 		new_files+=("$f")	# the fix creates it
 	fi
 done
-for o in "${objs[@]}"; do
+for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
 	c=$(kbuild_file "$o" cmd)
 	mkdir -p "$work/pre/$(dirname "$o")"
 	cp -p "$kdir/$o" "$work/pre/$o"
@@ -198,6 +229,7 @@ done
 mkdir -p "$work/pre"
 ls -d "$kdir"/.tmp_* > "$work/tmp-dirs" 2>/dev/null || true
 [ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
+kbuild_generated_files | (cd "$kdir" && xargs -r -d '\n' cp -p --parents -t "$work/pre/")
 # Put back even if kbuild rewrote them: the release (see pin_release),
 # and the configuration, which kbuild regenerates when the compiler's
 # version text changes (a distcc that renames gcc, for one).
