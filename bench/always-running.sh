@@ -6,9 +6,10 @@
 # while the VM runs a fork-and-exit loop on each CPU, a writer to a tty,
 # a sync loop (work items) and a timer-heavy sleeper. Each apply is the
 # core's own: up to 5 stop_machine() tries, waiting longer after each
-# busy one (docs/core.md). Reports per function: applies that succeeded,
-# median and worst tries of those, and what the failed ones were busy
-# with. Writes bench/results/always-running.json and prints a Markdown
+# busy one (docs/core.md); each undo is repeated, 1 s apart, until it
+# goes through or for 30 s. Reports per function: applies that
+# succeeded, median and worst tries of those, what the failed ones were
+# busy with, and the undos that needed repeating. Writes bench/results/always-running.json and prints a Markdown
 # table.
 set -euo pipefail
 
@@ -51,10 +52,15 @@ for i in \$(seq $rounds); do
 		p=busy\$fn
 		if echo apply > \$D/\$p/stage 2>/dev/null; then
 			echo \"row \$fn ok \$(cat \$D/\$p/tries)\"
-			echo undo > \$D/\$p/stage || echo \"undo \$p failed: \$(cat \$D/\$p/abort_cause)\"
 		else
 			echo \"row \$fn busy \$(cat \$D/\$p/tries) \$(cat \$D/\$p/abort_cause | tr ' ' _)\"
 		fi
+		# Undo, as an operator would, until it goes through (or 30 s).
+		n=0
+		while [ \"\$(cat \$D/\$p/stage)\" = applied ] && [ \$n -lt 30 ]; do
+			echo undo > \$D/\$p/stage 2>/dev/null || { n=\$((n + 1)); sleep 1; }
+		done
+		echo \"undo \$fn \$n \$(cat \$D/\$p/stage)\"
 	done
 done
 " > "$work/vm.out"
@@ -73,10 +79,15 @@ for fn in $names; do
 	read -r tries worst _ < <(awk -v f="$fn" '$1 == "row" && $2 == f && $3 == "ok" { print "ok", $4 }' \
 		"$work/vm.out" | row_stats /dev/stdin ok 2)
 	busy=$(awk -v f="$fn" '$1 == "row" && $2 == f && $3 == "busy" { print $5 }' "$work/vm.out" |
-		sed 's/_(pid_[0-9]*_comm_/ (/; s/_/ /g' | sort | uniq -c | sed 's/^ *//' | paste -sd';')
+		sed -E 's/^busy:_(.*)_\(pid_[0-9]+_comm_(.*)\)$/\1 (\2)/' | sort | uniq -c |
+		sed 's/^ *//' | paste -sd';')
+	# undos that needed more than one try of 5 stops, and the most
+	undo_retried=$(awk -v f="$fn" '$1 == "undo" && $2 == f && $3 > 0' "$work/vm.out" | wc -l)
+	undo_worst=$(awk -v f="$fn" '$1 == "undo" && $2 == f { if ($3 > m) m = $3 } END { print m + 0 }' "$work/vm.out")
+	stuck=$(awk -v f="$fn" '$1 == "undo" && $2 == f && $4 == "applied"' "$work/vm.out" | wc -l)
 	json+="${json:+,
-}  \"$fn\": {\"applied\": $ok, \"rounds\": $all, \"tries_median\": ${tries:-null}, \"tries_worst\": ${worst:-null}, \"busy\": \"$busy\"}"
-	rows+="| \`$fn\` | $ok / $all | ${tries:--} / ${worst:--} | ${busy:--} |
+}  \"$fn\": {\"applied\": $ok, \"rounds\": $all, \"tries_median\": ${tries:-null}, \"tries_worst\": ${worst:-null}, \"busy\": \"$busy\", \"undos_retried\": $undo_retried, \"undo_retries_worst\": $undo_worst, \"undos_stuck\": $stuck}"
+	rows+="| \`$fn\` | $ok / $all | ${tries:--} / ${worst:--} | ${busy:--} | $undo_retried (worst $undo_worst), $stuck stuck |
 "
 done
 
@@ -91,11 +102,9 @@ $json
 }
 EOF
 cat <<EOF
-Applying a patch to a function that is nearly always running, under load
-($load: a fork-and-exit loop per CPU, a tty writer, a sync loop, a 1 ms
-sleeper), $rounds applies each, every apply the core's up to 5 tries:
+Patches to functions that are nearly always running, applied under load ($load: a fork-and-exit loop per CPU, a tty writer, a sync loop, a 1 ms sleeper), $rounds applies each, every apply the core's up to 5 stops:
 
-| function | applied | tries (median / worst) | failed applies: busy in |
-| --- | --- | --- | --- |
+| function | applied | tries (median / worst) | failed applies: busy in | undos retried (worst: extra undos, 1 s apart), stuck after 30 |
+| --- | --- | --- | --- | --- |
 $rows
 EOF

@@ -44,6 +44,7 @@ figure() {
 figure plugin-overhead env ROUNDS=1 bash "$home/bench/plugin-overhead.sh"
 figure create-vs-make env ROUNDS=1 bash "$home/bench/create-vs-make.sh"
 figure stop-time bash "$home/bench/stop-time.sh" 10
+figure always-running bash "$home/bench/always-running.sh" 20
 figure call-overhead bash "$home/bench/call-overhead.sh" 10
 figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh" 60 1000
 say "plots"
@@ -54,7 +55,7 @@ cpu=$(cpu_model)
 	echo "Measured by \`make bench\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores,"
 	echo "$(cat "$KSPLICE_BENCH_KDIR/include/config/kernel.release") with tests/config/tiny.config, VM figures under QEMU TCG."
 	echo "Ratios are the figures to read; seconds depend on this shared machine."
-	for name in create-vs-make plugin-overhead stop-time call-overhead diff-speed; do
+	for name in create-vs-make plugin-overhead stop-time always-running call-overhead diff-speed; do
 		echo
 		echo "**$(head -1 "$tables/$name.md")**"
 		echo

@@ -84,6 +84,7 @@ struct ksplice_priv {
 	u64 stop_ns;			/* last successful stopped window */
 	u64 stop_call_ns;		/* ... and its whole stop_machine() call */
 	u64 stop_scan_ns;		/* ... and the stack scan inside it */
+	u64 call_thunks;		/* calls linked through depth thunks */
 	enum ksplice_abort abort;	/* why the last attempt failed */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none", or its kind and details */
 	struct module **pins;		/* during an apply: its target modules */
@@ -263,6 +264,8 @@ void ksplice_arch_stop(void);
 bool ksplice_arch_can_jump_at(unsigned long site);
 bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
 			     unsigned long sym);
+unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
+				     unsigned long sym);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 struct ksplice_text_alias;

@@ -106,7 +106,7 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 			  u64 *values)
 {
 	const struct ksplice_patch *patch = priv->patch;
-	unsigned long sym;
+	unsigned long sym, thunk;
 	unsigned int i;
 	int ret;
 
@@ -124,7 +124,12 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 						     &sym);
 		if (ret)
 			return ret;
-		ret = reloc_value(r, sym, &values[i]);
+		mutex_lock(ksplice_kernel.text_mutex);
+		thunk = ksplice_arch_call_dest(r, sym);
+		mutex_unlock(ksplice_kernel.text_mutex);
+		if (thunk != sym)
+			priv->call_thunks++;
+		ret = reloc_value(r, thunk, &values[i]);
 		if (ret) {
 			ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", r->symbol);
 			return ret;

@@ -12,6 +12,8 @@
  *   stop_ns      ro  length of the last successful stopped window
  *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
  *   stop_scan_ns ro  the part of stop_ns that the stack scan took
+ *   call_thunks  ro  calls of the new code the core linked through
+ *                    call-depth accounting thunks (retbleed=stuff)
  *
  * /sys/kernel/ksplice/empty_stop_ns (0400): reading it stops the machine
  * once with an empty callback and gives the call's length, the floor for
@@ -176,6 +178,12 @@ static ssize_t stop_scan_ns_show(struct kobject *kobj,
 	return show_number(buf, &to_priv(kobj)->stop_scan_ns);
 }
 
+static ssize_t call_thunks_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return show_number(buf, &to_priv(kobj)->call_thunks);
+}
+
 static struct kobj_attribute stage_attr = __ATTR_RW(stage);
 static struct kobj_attribute abort_kind_attr = __ATTR_RO(abort_kind);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
@@ -185,6 +193,7 @@ static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
 static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
 static struct kobj_attribute stop_scan_ns_attr = __ATTR_RO(stop_scan_ns);
+static struct kobj_attribute call_thunks_attr = __ATTR_RO(call_thunks);
 
 static struct attribute *ksplice_patch_attrs[] = {
 	&stage_attr.attr,
@@ -196,6 +205,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&stop_ns_attr.attr,
 	&stop_call_ns_attr.attr,
 	&stop_scan_ns_attr.attr,
+	&call_thunks_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice_patch);

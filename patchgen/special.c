@@ -204,12 +204,56 @@ static bool boot_rewritten_target(const char *name)
 /* How far before its rel32 such an instruction may start: a cs prefix, or jcc's two bytes. */
 #define THUNK_INSN_PREFIX 2
 
+#define CALL_PADDING 16
+
+/* Whether a function of SEC starts at OFF, after CALL_PADDING bytes of NOPs or int3. */
+static bool padded_function_at(const struct object *obj, const struct section *sec,
+			       unsigned long off)
+{
+	bool found = false;
+
+	if (off < CALL_PADDING || off >= sec->sh.sh_size)
+		return false;
+	for (unsigned long b = off - CALL_PADDING; b < off; b++)
+		if (sec->bytes[b] != 0x90 && sec->bytes[b] != 0xcc)
+			return false;
+	for (size_t i = 1; i < obj->nr_syms && !found; i++)
+		found = obj->syms[i].sec == sec && obj->syms[i].type == STT_FUNC &&
+			obj->syms[i].sym.st_value == off;
+	return found;
+}
+
+/*
+ * With call-depth tracking (6.2 and later) the kernel sends each direct
+ * call to an accounting thunk in the padding before its callee, at boot.
+ * A call within one section of the pre object has no relocation (the
+ * assembler resolved it), and where objtool ran on vmlinux.o (IBT) no
+ * .call_sites entry in the object either: a call whose target is a
+ * padded function of the same section is masked.
+ */
+static void mask_thunked_calls(const struct section *sec, const struct object *obj,
+			       struct mask_arg *m)
+{
+	for (unsigned long at = m->start; sec->bytes && at + 5 <= m->start + m->size; at++) {
+		int32_t rel;
+		long dest;
+
+		if (sec->bytes[at] != 0xe8)
+			continue;
+		memcpy(&rel, sec->bytes + at + 1, sizeof(rel));
+		dest = (long)at + 5 + rel;
+		if (dest >= 0 && padded_function_at(obj, sec, (unsigned long)dest))
+			mask_site(NULL, at + 1, 4, m);
+	}
+}
+
 void special_mask_patch_sites(const struct object *obj, const struct section *sec,
 			      unsigned long start, unsigned long size, unsigned char *mask)
 {
 	struct mask_arg m = { start, size, mask };
 
 	each_site(obj, sec, start, size, mask_site, &m);
+	mask_thunked_calls(sec, obj, &m);
 	for (size_t i = 0; i < sec->nr_relocs; i++) {
 		const struct reloc *r = &sec->relocs[i];
 		unsigned long from = r->offset >= THUNK_INSN_PREFIX ? r->offset - THUNK_INSN_PREFIX : 0;

@@ -28,6 +28,7 @@
 #include <asm/text-patching.h>
 #include <asm/unwind.h>
 
+#define CALL_REL32_OPCODE	0xe8
 #define JMP_REL32_OPCODE	0xe9
 #define INT3_OPCODE		0xcc
 #define ENDBR_SIZE		4
@@ -42,6 +43,9 @@ static unsigned long kernel_stext, kernel_etext;
 /* Called as static calls, never through a pointer (ksplice_internal.h). */
 DEFINE_STATIC_CALL_NULL(ksplice_text_poke, text_poke);
 DEFINE_STATIC_CALL_NULL(ksplice_text_poke_stopped, text_poke_kgdb);
+/* callthunks_translate_call_dest()'s type: 6.1 does not declare it. */
+void *ksplice_call_dest_type(void *dest);
+DEFINE_STATIC_CALL_NULL(ksplice_call_dest, ksplice_call_dest_type);
 
 int ksplice_arch_init(void)
 {
@@ -62,7 +66,36 @@ int ksplice_arch_init(void)
 	addr = ksplice_kernel_func("text_poke_kgdb", false) ?: addr;
 	static_call_update(ksplice_text_poke_stopped,
 			   (typeof(&text_poke_kgdb))addr);
+
+	/* Only on kernels built with call thunks (6.2 and later). */
+	addr = ksplice_kernel_func("callthunks_translate_call_dest", false);
+	if (addr)
+		static_call_update(ksplice_call_dest,
+				   (typeof(&ksplice_call_dest_type))addr);
 	return 0;
+}
+
+/*
+ * With call-depth tracking (retbleed=stuff), every direct call in the
+ * kernel and its modules goes to an accounting thunk in the padding
+ * before its target, and the return thunk counts the return: a call
+ * that skips the thunk makes the count drift, and the RSB is refilled
+ * at the wrong depth.  The module loader sends the patch module's own
+ * calls through thunks; the calls the core links for it must go the
+ * same way.  callthunks_translate_call_dest() gives the thunk, or the
+ * target itself when thunks are off.  Called with text_mutex held.
+ */
+unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
+				     unsigned long sym)
+{
+	u8 op;
+
+	if (!static_call_query(ksplice_call_dest) ||
+	    r->type != KSPLICE_RELOC_PC32 || r->addend != -4 ||
+	    copy_from_kernel_nofault(&op, (u8 *)r->where - 1, sizeof(op)) ||
+	    op != CALL_REL32_OPCODE)
+		return sym;
+	return (unsigned long)static_call(ksplice_call_dest)((void *)sym);
 }
 
 /*
