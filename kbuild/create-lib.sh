@@ -56,7 +56,7 @@ kbuild_generated_files() {
 			sed -E 's|/\.([^/]*)\.cmd$|/\1|' |
 			grep -vE '\.(o|ko|mod|a)$|/modules\.(order|builtin.*)$' |
 			xargs -r -d '\n' stat -c '%s %n' 2>/dev/null |
-			awk '$1 <= 1048576 { t = $2; print t; sub(/[^\/]*$/, ".&.cmd", t); print t }' 
+			awk '$1 <= 1048576 { t = $2; print t; sub(/[^\/]*$/, ".&.cmd", t); print t }'
 		find include/generated arch/*/include/generated -type f 2>/dev/null
 	}) | sed 's|^\./||' | sort -u
 }

@@ -848,12 +848,25 @@ static unsigned long alignment_filler(const struct object *obj, const struct sym
 	const struct section *sec = sym->sec;
 	unsigned long end = sym->sym.st_value + sym->sym.st_size, next = sec->sh.sh_size;
 
+	const struct section *padding = object_section(obj, "__patchable_function_entries");
+
 	for (size_t i = 1; i < obj->nr_syms; i++) {
 		const struct symbol *other = &obj->syms[i];
 
 		if (other->sec == sec && other->type != STT_SECTION &&
 		    other->sym.st_value >= end && other->sym.st_value < next)
 			next = other->sym.st_value;
+	}
+	/*
+	 * The padding before the next function (-fpatchable-function-entry)
+	 * is no filler: the kernel writes call thunks or CFI preambles there.
+	 */
+	for (size_t i = 0; padding && i < padding->nr_relocs; i++) {
+		const struct reloc *r = &padding->relocs[i];
+		unsigned long area = r->sym->sym.st_value + (unsigned long)r->addend;
+
+		if (r->sym->sec == sec && area >= end && area < next)
+			next = area;
 	}
 	for (size_t i = 0; i < sec->nr_relocs; i++)
 		if (sec->relocs[i].offset >= end && sec->relocs[i].offset < next)
@@ -877,6 +890,22 @@ static bool already_replaced(const struct patch *patch, const struct unit *unit,
 
 static int add_function(struct patch *patch, struct unit *unit, const char *pre_name,
 			const struct fingerprint *post_fp, const char *reads);
+
+/* The fingerprinted function CALLER is, or is the .cold part of; NULL if none. */
+static const struct fingerprint *caller_function(const struct unit *unit,
+						 const struct symbol *caller)
+{
+	const char *cold = strstr(caller->name, ".cold");
+	char parent[256];
+
+	if (!cold)
+		return fingerprint_find(&unit->post_fp, caller->name);
+	if ((size_t)(cold - caller->name) >= sizeof(parent))
+		return NULL;
+	memcpy(parent, caller->name, cold - caller->name);
+	parent[cold - caller->name] = 0;
+	return fingerprint_find(&unit->post_fp, parent);
+}
 
 /*
  * PRE, a changed function too short for the jump even with the filler
@@ -939,9 +968,13 @@ static int redirect_callers(struct patch *patch, struct unit *unit, const struct
 			if (reloc_target(unit, &sec->relocs[i], &delta) != post)
 				continue;
 			caller = section_symbol_at(&unit->post, sec, (long)sec->relocs[i].offset);
-			caller_fp = fingerprint_find(&unit->post_fp, caller->name);
-			if (caller == post || !caller_fp)
+			if (caller == post)
 				continue;
+			caller_fp = caller_function(unit, caller);
+			if (!caller_fp)
+				return refuse("%s: %s is too short to hold a jump, and %s, which "
+					      "calls it, is no function patchgen can replace",
+					      unit->name, pre->name, caller->name);
 			caller_pre = pre_function_of(unit, caller_fp, &ambiguous);
 			if (!caller_pre || already_replaced(patch, unit, caller_pre->name))
 				continue;	/* new code: it calls the copy anyway */
@@ -965,7 +998,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	struct symbol *pre = object_func(&unit->pre, pre_name);
 	struct anchor anchor = { 0 };
 	struct func_out *f;
-	unsigned long size, skip;
+	unsigned long size, skip, filler;
 	const char *site;
 
 	if (!post || !pre)
@@ -979,11 +1012,11 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		return 0;	/* a caller of a short function, replaced already */
 	size = pre->sym.st_size;
 	skip = jump_offset(unit, pre);
-	if (size < skip + 5 && size + alignment_filler(&unit->pre, pre) >= skip + 5) {
+	filler = size < skip + 5 ? alignment_filler(&unit->pre, pre) : 0;
+	if (size < skip + 5 && size + filler >= skip + 5) {
 		printf("note %s (%s): %lu bytes long; the jump also takes the %lu bytes of "
-		       "alignment filler after it\n", name, unit->name, size,
-		       alignment_filler(&unit->pre, pre));
-		size += alignment_filler(&unit->pre, pre);
+		       "alignment filler after it\n", name, unit->name, size, filler);
+		size += filler;
 	}
 	if (size < skip + 5) {
 		const char *why_not = "";

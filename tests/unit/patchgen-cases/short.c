@@ -2,6 +2,7 @@
  * A function shorter than the 5-byte jump: at -O2 the alignment filler
  * after it gives the room; at -Os there is none, and its callers are
  * replaced instead, unless something takes its address (TAKE_ADDRESS).
+ * FIX_CALLER changes a caller instead.
  */
 static __attribute__((noinline)) int tiny(int x)
 {
@@ -14,7 +15,11 @@ static __attribute__((noinline)) int tiny(int x)
 
 int use_tiny(int y)
 {
+#ifdef FIX_CALLER
+	return tiny(y) * 5;
+#else
 	return tiny(y) * 3;
+#endif
 }
 
 int use_tiny_too(int y)
