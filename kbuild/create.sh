@@ -159,10 +159,6 @@ for c in "${cmds[@]}"; do
 		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
 		continue
 	fi
-	if [ ${#linked[@]} -gt 0 ] && [ -z "${linked[$o]:-}" ]; then
-		inputs+=("$o")
-		continue
-	fi
 	# init/version*.o hold the build's number and time (UTS_VERSION),
 	# which kbuild regenerates, and bumps .version for, on every build:
 	# rebuilt, their data would differ from the running kernel's for no
@@ -175,6 +171,10 @@ for c in "${cmds[@]}"; do
 		say "skipping $o: it holds the build's version and time, not code of the fix"
 		continue
 	fi
+	if [ ${#linked[@]} -gt 0 ] && [ -z "${linked[$o]:-}" ]; then
+		inputs+=("$o")
+		continue
+	fi
 	objs+=("$o")
 done
 # An object linked into neither (the vDSO's code) reaches the kernel as
@@ -183,14 +183,16 @@ done
 # compared instead, and the object itself is only put back.
 for o in ${inputs[@]+"${inputs[@]}"}; do
 	d=$(dirname "$o")
-	say "not comparing $o: not linked into vmlinux or a module (its code is in an image that $d embeds)"
+	embedders=()
 	for g in "$kdir/$d"/.*.c.cmd; do
 		[ -f "$g" ] || continue
 		e=$(basename "$g" .c.cmd)
 		e=$d/${e#.}.o
 		[ -n "${linked[$e]:-}" ] && has_fingerprints "$kdir/$e" || continue
+		embedders+=("$e")
 		printf '%s\n' "${objs[@]}" | grep -qxF "$e" || objs+=("$e")
 	done
+	say "not comparing $o: not linked into vmlinux or a module${embedders[0]:+ (it is built into the image that ${embedders[*]} embeds, which is compared)}"
 done
 # Objects of loadable modules: kbuild's NAME.mod lists the objects of
 # NAME.ko. patchgen needs the .ko for the module's name and symbols.

@@ -10,6 +10,8 @@
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here
 #               (tests/debian-config/run)
+#   debian-6.12 the same for 6.12 (linux-config-6.12): IBT, call-depth
+#               tracking (tests/debian-config/run debian-6.12)
 # Sets test_kernel, test_kernel_version, test_kernel_base (tinyconfig, or
 # the configuration file to start from), test_kernel_fragments,
 # test_kernel_targets (what its build makes) and kdir, and exports
@@ -31,8 +33,8 @@ test_kernel_targets=()
 case $test_kernel in
 tiny-6.1 | tiny-6.12) ;;
 distro-6.1 | distro-6.12) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;
-debian-6.1)
-	test_kernel_base=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
+debian-6.1 | debian-6.12)
+	test_kernel_base=/usr/src/linux-config-$test_kernel_version/config.amd64_none_amd64.xz
 	test_kernel_fragments=("$home/tests/config/$test_kernel.config")
 	# What fixes to the core kernel need, and the one module the corpus
 	# patches; Debian's thousands of other modules are not built.
@@ -40,7 +42,7 @@ debian-6.1)
 	test_kernel_targets=(vmlinux bzImage modules_prepare fs/binfmt_misc.ko)
 	;;
 *)
-	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, debian-6.1)" >&2
+	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, debian-6.1, debian-6.12)" >&2
 	exit 2
 	;;
 esac
