@@ -194,6 +194,13 @@ for o in ${inputs[@]+"${inputs[@]}"}; do
 	done
 	say "not comparing $o: not linked into vmlinux or a module${embedders[0]:+ (it is built into the image that ${embedders[*]} embeds, which is compared)}"
 done
+# kbuild also rebuilds the image's other objects from the same source
+# (vdso32/vgetcpu.o, vgetcpu-x32.o): every object of those directories
+# is put back too.
+if [ ${#inputs[@]} -gt 0 ]; then
+	mapfile -t inputs < <(for o in "${inputs[@]}"; do echo "$o"
+		(cd "$kdir" && find "$(dirname "$o")" -name '*.o' -type f); done | sort -u)
+fi
 # Objects of loadable modules: kbuild's NAME.mod lists the objects of
 # NAME.ko. patchgen needs the .ko for the module's name and symbols.
 module_args=()
@@ -223,7 +230,7 @@ for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
 	c=$(kbuild_file "$o" cmd)
 	mkdir -p "$work/pre/$(dirname "$o")"
 	cp -p "$kdir/$o" "$work/pre/$o"
-	cp -p "$kdir/$c" "$work/pre/$c"
+	[ ! -e "$kdir/$c" ] || cp -p "$kdir/$c" "$work/pre/$c"
 	d=$(kbuild_file "$o" d)
 	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
 done
