@@ -117,6 +117,7 @@ int compare_unit_data(const struct unit *unit)
 	for (size_t i = 0; i < unit->post_fp.nr_vars; i++) {
 		const struct data_fingerprint *var = &unit->post_fp.vars[i];
 		const struct symbol *sym = object_symbol(&unit->post, var->name), *pre_sym;
+		const char *pre_name;
 		enum image_change image;
 		struct hash_group pre = data_group(&unit->pre_fp, var->key);
 		struct hash_group post = data_group(&unit->post_fp, var->key);
@@ -129,8 +130,8 @@ int compare_unit_data(const struct unit *unit)
 			continue;
 		if (sym && sym->sec && !section_is_writable(sym->sec))
 			continue;
-		pre_sym = object_symbol(&unit->pre, pre_data_name_of(unit, var->name) ?
-					pre_data_name_of(unit, var->name) : var->name);
+		pre_name = pre_data_name_of(unit, var->name);
+		pre_sym = object_symbol(&unit->pre, pre_name ? pre_name : var->name);
 		image = sym && pre_sym ? embedded_image_change(pre_sym, sym) : IMAGE_NONE;
 		if (image == IMAGE_BUILD_ID_ONLY) {
 			printf("same %s (%s): an embedded ELF image whose build id alone changed\n",
