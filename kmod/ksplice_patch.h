@@ -21,6 +21,14 @@ enum ksplice_reloc_type {
 	KSPLICE_RELOC_32S = 2,	/* *(s32 *)where = S + A, must sign-extend */
 	KSPLICE_RELOC_32 = 3,	/* *(u32 *)where = S + A, must zero-extend */
 	KSPLICE_RELOC_64 = 4,	/* *(u64 *)where = S + A */
+	/*
+	 * The value at S + A, not its address: an immediate the kernel
+	 * writes into its own code at boot (6.12's runtime constants,
+	 * runtime_const_ptr() and runtime_const_shift_right_32()), which
+	 * copied code holds as a placeholder.
+	 */
+	KSPLICE_RELOC_VALUE64 = 5,	/* *(u64 *)where = *(u64 *)(S + A) */
+	KSPLICE_RELOC_VALUE8 = 6,	/* *(u8 *)where = *(u8 *)(S + A) */
 };
 
 /*

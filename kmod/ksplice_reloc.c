@@ -20,9 +20,17 @@ static unsigned int reloc_size(unsigned int type)
 	case KSPLICE_RELOC_32:
 		return sizeof(u32);
 	case KSPLICE_RELOC_64:
+	case KSPLICE_RELOC_VALUE64:
 		return sizeof(u64);
+	case KSPLICE_RELOC_VALUE8:
+		return sizeof(u8);
 	}
 	return 0;
+}
+
+static bool reloc_is_value(const struct ksplice_reloc *r)
+{
+	return r->type == KSPLICE_RELOC_VALUE64 || r->type == KSPLICE_RELOC_VALUE8;
 }
 
 /* Registration-time check of what patchgen wrote; messages name the bad entry. */
@@ -81,6 +89,12 @@ static int reloc_value(const struct ksplice_reloc *r, unsigned long sym,
 	case KSPLICE_RELOC_64:
 		*value = s_a;
 		return 0;
+	case KSPLICE_RELOC_VALUE64:
+	case KSPLICE_RELOC_VALUE8:
+		*value = 0;
+		if (copy_from_kernel_nofault(value, (void *)s_a, reloc_size(r->type)))
+			return -EFAULT;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -124,6 +138,14 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 						     &sym);
 		if (ret)
 			return ret;
+		if (reloc_is_value(r)) {
+			if (reloc_value(r, sym, &values[i])) {
+				ksplice_set_cause(priv, KSPLICE_ABORT_NOT_FOUND,
+						  "%s (its value is unreadable)", r->symbol);
+				return -EFAULT;
+			}
+			continue;
+		}
 		mutex_lock(ksplice_kernel.text_mutex);
 		thunk = ksplice_arch_call_dest(r, sym);
 		mutex_unlock(ksplice_kernel.text_mutex);
@@ -148,9 +170,12 @@ static int compute_relocs(struct ksplice_priv *priv, const char *module,
 static void write_reloc(const struct ksplice_reloc *r, u64 value)
 {
 	u32 value32 = (u32)value;
+	u8 value8 = (u8)value;
 
 	if (reloc_size(r->type) == sizeof(u32))
 		ksplice_arch_write_text(r->where, &value32, sizeof(value32));
+	else if (reloc_size(r->type) == sizeof(u8))
+		ksplice_arch_write_text(r->where, &value8, sizeof(value8));
 	else
 		ksplice_arch_write_text(r->where, &value, sizeof(value));
 }

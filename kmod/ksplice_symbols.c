@@ -127,12 +127,21 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 	return ksplice_arch_init();
 }
 
+/* Where the running code first differs from the pre build's. */
+struct ksplice_mismatch {
+	unsigned long off;
+	u8 running, pre;
+	bool unreadable;
+};
+
 /*
  * Run-pre check: does the running code at addr equal the pre build's,
- * ignoring the bytes that legitimately differ at run time?
+ * ignoring the bytes that legitimately differ at run time? If not, and
+ * where is given, says where, so that the refusal can name the byte.
  */
 static bool running_code_matches(const struct ksplice_func *func,
-				 unsigned long addr)
+				 unsigned long addr,
+				 struct ksplice_mismatch *where)
 {
 	unsigned long site, off, len, i, at;
 	const u8 *original;
@@ -142,19 +151,43 @@ static bool running_code_matches(const struct ksplice_func *func,
 	original = ksplice_original_entry(func, addr, &site);
 	for (off = 0; off < func->pre_size; off += len) {
 		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
-		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len))
+		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len)) {
+			if (where)
+				*where = (struct ksplice_mismatch){ .off = off,
+								    .unreadable = true };
 			return false;
+		}
 		for (i = 0; i < len; i++) {
 			at = addr + off + i;
 			if (original && at - site < KSPLICE_JUMP_SIZE)
 				buf[i] = original[at - site];
 			if (func->pre_mask && func->pre_mask[off + i])
 				continue;
-			if (buf[i] != func->pre_bytes[off + i])
-				return false;
+			if (buf[i] == func->pre_bytes[off + i])
+				continue;
+			if (where)
+				*where = (struct ksplice_mismatch){
+					.off = off + i, .running = buf[i],
+					.pre = func->pre_bytes[off + i] };
+			return false;
 		}
 	}
 	return true;
+}
+
+static void set_mismatch_cause(struct ksplice_priv *priv,
+			       const struct ksplice_func *func,
+			       const struct ksplice_mismatch *where)
+{
+	if (where->unreadable)
+		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH,
+				  "%s (%s): +%#lx is unreadable", func->name,
+				  ksplice_func_object(func), where->off);
+	else
+		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH,
+				  "%s (%s): +%#lx is %02x, the pre build has %02x",
+				  func->name, ksplice_func_object(func), where->off,
+				  where->running, where->pre);
 }
 
 struct find_func_ctx {
@@ -162,19 +195,23 @@ struct find_func_ctx {
 	unsigned int named;		/* symbols with the function's name */
 	unsigned int matched;		/* ... whose running code matches */
 	unsigned long addr;		/* the last match */
+	struct ksplice_mismatch first;	/* where the first named one differs */
 };
 
 static int find_func_cb(void *data, const char *name, unsigned long addr)
 {
 	struct find_func_ctx *ctx = data;
+	struct ksplice_mismatch where;
 
 	if (strcmp(name, ctx->func->name))
 		return 0;
-	ctx->named++;
-	if (running_code_matches(ctx->func, addr)) {
+	if (running_code_matches(ctx->func, addr, &where)) {
 		ctx->matched++;
 		ctx->addr = addr;
+	} else if (ctx->named == ctx->matched) {
+		ctx->first = where;
 	}
+	ctx->named++;
 	return 0;
 }
 
@@ -195,9 +232,8 @@ int ksplice_find_func(struct ksplice_priv *priv,
 						     func->name, addr);
 		if (ret)
 			return ret;
-		if (!running_code_matches(func, *addr)) {
-			ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)",
-					  func->name, ksplice_func_object(func));
+		if (!running_code_matches(func, *addr, &ctx.first)) {
+			set_mismatch_cause(priv, func, &ctx.first);
 			return -EINVAL;
 		}
 		return 0;
@@ -209,8 +245,7 @@ int ksplice_find_func(struct ksplice_priv *priv,
 		return -ENOENT;
 	}
 	if (!ctx.matched) {
-		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)", func->name,
-				  ksplice_func_object(func));
+		set_mismatch_cause(priv, func, &ctx.first);
 		return -EINVAL;
 	}
 	if (ctx.matched > 1) {

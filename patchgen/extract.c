@@ -243,13 +243,58 @@ static size_t unresolved_stub(struct patch *patch)
 	return patch->nr_syms;
 }
 
+/*
+ * A ksplice relocation of TYPE against NAME in the running kernel, which
+ * the core finds by name, or from an anchor when several statics share
+ * it; PRE: its pre-build symbol, if any.
+ */
+static int add_kernel_reloc(struct patch *patch, struct unit *unit, int out_sec,
+			    unsigned long out_offset, const char *name,
+			    const struct symbol *pre, bool global, long addend, int type)
+{
+	int count = unit_symbol_count(unit, name);
+	struct anchor anchor = { 0 };
+
+	if (count == 0 && unit->module)
+		return refuse("%s: the fix references %s, which module %s does not define "
+			      "and vmlinux does not export", unit->name, name, unit->module);
+	if (count == 0)
+		return refuse("%s: the fix references %s, which vmlinux does not have "
+			      "(a symbol of a module?)", unit->name, name);
+	if (count > 1 && (global || !pre || !find_anchor(unit, pre, &anchor)))
+		return refuse("%s: the fix references the static %s, and %s has %d "
+			      "symbols of that name", unit->name, name, where(unit), count);
+	if (anchor.symbol)
+		printf("link %s (%s): %s has %d symbols of that name; found by its "
+		       "object's %s%+ld\n", name, unit->name, where(unit), count,
+		       anchor.symbol, anchor.offset);
+	patch->krelocs = xrealloc(patch->krelocs,
+				  (patch->nr_krelocs + 1) * sizeof(*patch->krelocs));
+	patch->krelocs[patch->nr_krelocs++] = (struct ksplice_reloc_out){
+		.section = out_sec, .offset = out_offset, .symbol = name,
+		.object = global ? "" : unit->name, .module = unit->module, .anchor = anchor,
+		.addend = addend, .type = (unsigned int)type,
+	};
+	return 0;
+}
+
+int link_kernel_value(struct patch *patch, struct unit *unit, int out_sec,
+		      unsigned long out_offset, const char *name, int type)
+{
+	const struct symbol *pre = object_symbol(&unit->pre, name);
+
+	if (pre && !pre->sec)
+		pre = NULL;	/* declared, defined elsewhere */
+	return add_kernel_reloc(patch, unit, out_sec, out_offset, name, pre,
+				!pre || pre->bind != STB_LOCAL, 0, type);
+}
+
 /* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
 static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		       unsigned long out_offset, const struct reloc *r,
 		       const char *name, const struct symbol *pre, bool global, long addend)
 {
 	int type, count = unit_symbol_count(unit, name);
-	struct anchor anchor = { 0 };
 
 	/*
 	 * A module's own symbols are resolved when it is loaded, which may be
@@ -268,30 +313,12 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 			      patch->loader_reads, name,
 			      unit->module && count > 0 ? "the module defines" :
 			      "vmlinux does not export");
-	if (count == 0 && unit->module)
-		return refuse("%s: the fix references %s, which module %s does not define "
-			      "and vmlinux does not export", unit->name, name, unit->module);
-	if (count == 0)
-		return refuse("%s: the fix references %s, which vmlinux does not have "
-			      "(a symbol of a module?)", unit->name, name);
-	if (count > 1 && (global || !pre || !find_anchor(unit, pre, &anchor)))
-		return refuse("%s: the fix references the static %s, and %s has %d "
-			      "symbols of that name", unit->name, name, where(unit), count);
-	if (anchor.symbol)
-		printf("link %s (%s): %s has %d symbols of that name; found by its "
-		       "object's %s%+ld\n", name, unit->name, where(unit), count,
-		       anchor.symbol, anchor.offset);
 	type = ksplice_type(r->type);
 	if (type < 0)
 		return refuse("%s: relocation type %u against %s is not supported",
 			      unit->name, r->type, name);
-	patch->krelocs = xrealloc(patch->krelocs,
-				  (patch->nr_krelocs + 1) * sizeof(*patch->krelocs));
-	patch->krelocs[patch->nr_krelocs++] = (struct ksplice_reloc_out){
-		.section = out_sec, .offset = out_offset, .symbol = name,
-		.object = global ? "" : unit->name, .module = unit->module, .anchor = anchor,
-		.addend = addend, .type = type,
-	};
+	if (add_kernel_reloc(patch, unit, out_sec, out_offset, name, pre, global, addend, type))
+		return -1;
 	/*
 	 * A call or jump the core resolves has no ELF relocation, and objtool,
 	 * which kbuild runs on the linked patch module on IBT kernels, gives

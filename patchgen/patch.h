@@ -158,6 +158,9 @@ struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		   unsigned long out_offset, const struct reloc *r);
 int copy_section(struct patch *patch, struct unit *unit, struct section *sec);
+/* A ksplice relocation that writes the value of the running kernel's NAME. */
+int link_kernel_value(struct patch *patch, struct unit *unit, int out_sec,
+		      unsigned long out_offset, const char *name, int type);
 
 int write_object(const struct patch *patch, const char *path);
 /* Who the patch is and what it is for: meta.c's strings. */

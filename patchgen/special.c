@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kernel_symbols.h"
+#include "ksplice_patch.h"
 #include "patch.h"
 
 enum special_action { CARRY, DROP };
@@ -38,6 +39,10 @@ struct special_table {
 	 * entry i describes this table's entry i: carried in step with it.
 	 */
 	const char *companion;
+	/* name is the prefix of one table per symbol: name, then the symbol's. */
+	bool per_symbol;
+	/* Each site gets the symbol's value, by this ksplice relocation type. */
+	int value_reloc;
 };
 
 static const struct special_table tables[] = {
@@ -80,7 +85,42 @@ static const struct special_table tables[] = {
 	 * its offset 0 and end with a terminator at its end.
 	 */
 	{ .name = ".orc_unwind_ip", .entsize = 4, .action = CARRY, .companion = ".orc_unwind" },
+	/*
+	 * 6.12's runtime constants: runtime_const_ptr(sym) and
+	 * runtime_const_shift_right_32(val, sym) are an instruction whose
+	 * immediate (8 bytes; a 1-byte shift count) is a placeholder, listed
+	 * in runtime_ptr_SYM or runtime_shift_SYM, which the kernel walks once
+	 * at boot to write sym's value in. Nothing walks a module's: each
+	 * copied site gets a ksplice relocation that writes the running sym's
+	 * value there, and the pre build's sites are masked.
+	 */
+	{ .name = "runtime_ptr_", .per_symbol = true, .entsize = 4, .len = 8,
+	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE64 },
+	{ .name = "runtime_shift_", .per_symbol = true, .entsize = 4, .len = 1,
+	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE8 },
 };
+
+/* Calls fn for each section of OBJ that is table TAB. */
+static int each_table(const struct object *obj, const struct special_table *tab,
+		      int (*fn)(const struct special_table *tab, struct section *table, void *arg),
+		      void *arg)
+{
+	size_t prefix = strlen(tab->name);
+
+	if (!tab->per_symbol) {
+		struct section *table = object_section(obj, tab->name);
+
+		return table && table->bytes ? fn(tab, table, arg) : 0;
+	}
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		struct section *table = &obj->secs[i];
+
+		if (table->name && table->bytes && !strncmp(table->name, tab->name, prefix) &&
+		    table->name[prefix] && fn(tab, table, arg))
+			return -1;
+	}
+	return 0;
+}
 
 /* Where an entry's first field points: a code address as section + offset. */
 static bool entry_target(const struct section *table, size_t entry_off,
@@ -142,6 +182,32 @@ static unsigned long site_len(const struct special_table *t, const struct sectio
 	return table->bytes[entry_off + (t->len_at > 0 ? (size_t)t->len_at : entsize + t->len_at)];
 }
 
+struct site_walk {
+	const struct section *sec;
+	unsigned long start, size;
+	void (*fn)(const struct special_table *tab, unsigned long off, unsigned long len,
+		   void *arg);
+	void *arg;
+};
+
+static int table_sites(const struct special_table *tab, struct section *table, void *arg)
+{
+	const struct site_walk *w = arg;
+	size_t entsize = table_entsize(tab, table);
+
+	for (size_t e = 0; entsize && e + entsize <= table->sh.sh_size; e += entsize) {
+		struct section *target;
+		unsigned long off, len;
+
+		if (!entry_target(table, e, &target, &off) || target != w->sec)
+			continue;
+		len = site_len(tab, table, e, entsize);
+		if (off < w->start + w->size && off + len > w->start)
+			w->fn(tab, off, len, w->arg);
+	}
+	return 0;
+}
+
 /*
  * Calls fn for each patch site in SEC that overlaps [start, start + size):
  * its table, and the site's bytes as an offset and length.
@@ -152,25 +218,11 @@ static void each_site(const struct object *obj, const struct section *sec,
 				 unsigned long len, void *arg),
 		      void *arg)
 {
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		const struct special_table *tab = &tables[t];
-		const struct section *table = object_section(obj, tab->name);
-		size_t entsize;
+	struct site_walk w = { sec, start, size, fn, arg };
 
-		if (!table || !table->bytes || (!tab->len && !tab->len_at))
-			continue;
-		entsize = table_entsize(tab, table);
-		for (size_t e = 0; entsize && e + entsize <= table->sh.sh_size; e += entsize) {
-			struct section *target;
-			unsigned long off, len;
-
-			if (!entry_target(table, e, &target, &off) || target != sec)
-				continue;
-			len = site_len(tab, table, e, entsize);
-			if (off < start + size && off + len > start)
-				fn(tab, off, len, arg);
-		}
-	}
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		if (tables[t].len || tables[t].len_at)
+			each_table(obj, &tables[t], table_sites, &w);
 }
 
 struct mask_arg {
@@ -446,14 +498,64 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 	return 0;
 }
 
+/* Each site of TABLE in copied code gets the running value of the table's symbol. */
+static int link_values(struct patch *patch, struct unit *unit, const struct special_table *tab,
+		       struct section *table)
+{
+	const char *name = table->name + strlen(tab->name);
+	size_t entries = table->sh.sh_size / tab->entsize, linked = 0;
+	const char *in = NULL;
+
+	if (table->sh.sh_size % tab->entsize)
+		return error("%s: cannot tell the entry size of %s (%zu bytes, not %zu-byte entries)",
+			     unit->name, table->name, (size_t)table->sh.sh_size, tab->entsize);
+	if (!table->carried)
+		table->carried = xcalloc(entries ? entries : 1, 1);
+	for (size_t e = 0; e < entries; e++) {
+		struct section *target;
+		unsigned long off;
+
+		if (table->carried[e] || !entry_target(table, e * tab->entsize, &target, &off) ||
+		    target->out < 0)
+			continue;
+		table->carried[e] = true;
+		in = function_at(unit, target, off);
+		if (unit->module)
+			return refuse("%s: %s has a runtime constant (%s), which only vmlinux "
+				      "code can have", unit->name, in, table->name);
+		if (link_kernel_value(patch, unit, target->out, off, name, tab->value_reloc))
+			return -1;
+		linked++;
+	}
+	if (linked)
+		printf("link %s (%s): %zu runtime constant site(s) of the new code (in %s%s) get "
+		       "the running value\n", name, unit->name, linked, in,
+		       linked > 1 ? ", ..." : "");
+	return 0;
+}
+
+struct carry_arg {
+	struct patch *patch;
+	struct unit *unit;
+	bool *added;
+};
+
+static int carry_one(const struct special_table *tab, struct section *table, void *arg)
+{
+	struct carry_arg *c = arg;
+
+	if (tab->value_reloc)
+		return link_values(c->patch, c->unit, tab, table);
+	return carry_table(c->patch, c->unit, tab, table, c->added);
+}
+
 int special_carry(struct patch *patch, struct unit *unit, bool *added)
 {
-	*added = false;
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		struct section *table = object_section(&unit->post, tables[t].name);
+	struct carry_arg c = { patch, unit, added };
 
-		if (table && table->bytes && carry_table(patch, unit, &tables[t], table, added))
+	*added = false;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		if (each_table(&unit->post, &tables[t], carry_one, &c))
 			return -1;
-	}
 	return 0;
 }
