@@ -168,7 +168,7 @@ static bool line_matches(location_t loc, HOST_WIDE_INT value)
  * (a struct offset) is code.  expand_location() gives the expansion point
  * of a macro, which is the line __LINE__ expands to.
  */
-static bool is_source_line(rtx_insn *insn, HOST_WIDE_INT value)
+bool is_source_line(rtx_insn *insn, HOST_WIDE_INT value)
 {
 	location_t loc;
 	tree block;

@@ -74,6 +74,9 @@ const char *decl_name_for_hash(tree decl);
 const char *symbol_without_star(const char *name);
 size_t trailing_digits(const char *text, size_t len);
 
+/* code_fingerprint.c: is VALUE a __LINE__ of INSN (its line, or an inlined call site's)? */
+bool is_source_line(rtx_insn *insn, HOST_WIDE_INT value);
+
 /* Each part adds its passes and hooks, and writes its records. */
 void code_fingerprints_init(const char *plugin_name);
 void emit_code_records(void);

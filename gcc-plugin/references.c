@@ -87,6 +87,50 @@ void hash_real(struct hash_walk *walk, const REAL_VALUE_TYPE *value,
 	hash_bytes(&walk->fp, words, sizeof(words));
 }
 
+static bool walk_is_line(const struct hash_walk *walk, HOST_WIDE_INT value)
+{
+	if (walk->insn)
+		return is_source_line(walk->insn, value);
+	return walk->data_line > 0 && value == walk->data_line;
+}
+
+/*
+ * A string literal. "FILE:LINE" strings (FORTIFY_SOURCE's field-spanning
+ * write warning, timer and lockdep names) put __LINE__ in the bytes: a
+ * run of digits after a ':' that is a __LINE__ of the insn (or data
+ * object) using the string enters the strict hash only, as an immediate
+ * would.
+ */
+static void hash_string_literal(struct hash_walk *walk, const char *text, size_t len)
+{
+	size_t at = 0, run;
+
+	fnv1a_u64(&walk->fp.strict, TAG_STRING);
+	fnv1a_u64(&walk->fp.noline, TAG_STRING);
+	fnv1a_u64(&walk->fp.strict, len);
+	fnv1a_u64(&walk->fp.noline, len);
+	while (at < len) {
+		HOST_WIDE_INT value = 0;
+
+		for (run = 0; at + run < len && ISDIGIT(text[at + run]) && run < 9; run++)
+			value = value * 10 + (text[at + run] - '0');
+		if (run && at > 0 && text[at - 1] == ':' &&
+		    !(at + run < len && ISDIGIT(text[at + run])) && walk_is_line(walk, value)) {
+			for (size_t i = 0; i < run; i++)
+				fnv1a_u64(&walk->fp.strict, (unsigned char)text[at + i]);
+			fnv1a_u64(&walk->fp.noline, TAG_LINE);
+			at += run;
+			continue;
+		}
+		run = run ? run : 1;
+		for (size_t i = 0; i < run; i++) {
+			fnv1a_u64(&walk->fp.strict, (unsigned char)text[at + i]);
+			fnv1a_u64(&walk->fp.noline, (unsigned char)text[at + i]);
+		}
+		at += run;
+	}
+}
+
 static void hash_integer_constant(struct hash_walk *walk, tree t)
 {
 	unsigned i;
@@ -128,7 +172,7 @@ void hash_tree_constant(struct hash_walk *walk, tree t, int depth)
 		hash_real(walk, TREE_REAL_CST_PTR(t), TYPE_MODE(TREE_TYPE(t)));
 		return;
 	case STRING_CST:
-		hash_bytes(&walk->fp, TREE_STRING_POINTER(t), TREE_STRING_LENGTH(t));
+		hash_string_literal(walk, TREE_STRING_POINTER(t), TREE_STRING_LENGTH(t));
 		return;
 	case COMPLEX_CST:
 		hash_tree_constant(walk, TREE_REALPART(t), depth + 1);

@@ -98,3 +98,19 @@ int calls_helper(int x)
 {
 	return helper_without_lines(x) + helper_without_lines(x + 2000);
 }
+
+/*
+ * __LINE__ inside a string literal, as FORTIFY_SOURCE's "field ... at
+ * FILE:LINE" warning has it: only that run of digits is a line.
+ */
+#define STRINGIFY_ARG(x) #x
+#define STRINGIFY(x) STRINGIFY_ARG(x)
+extern void report(const char *where);
+
+void names_its_line(int x)
+{
+	if (x > 7000)
+		report("limit at " __FILE__ ":" STRINGIFY(__LINE__));
+	else
+		report("port:8080");
+}
