@@ -50,12 +50,12 @@ lines_after() {
 
 outcome_of() {
 	case $1 in
-	0) echo ok ;;
-	1) echo build-failed ;;
-	2) echo bad-input ;;
-	3) echo nothing-to-patch ;;
-	4) echo refused ;;
-	130) echo interrupted ;;
+	"$KSPLICE_EXIT_OK") echo ok ;;
+	"$KSPLICE_EXIT_FAILED") echo build-failed ;;
+	"$KSPLICE_EXIT_BAD_INPUT") echo bad-input ;;
+	"$KSPLICE_EXIT_NOTHING") echo nothing-to-patch ;;
+	"$KSPLICE_EXIT_REFUSED") echo refused ;;
+	"$KSPLICE_EXIT_INTERRUPTED") echo interrupted ;;
 	*) echo failed ;;
 	esac
 }

@@ -133,14 +133,14 @@ static int parse_line(struct fingerprint_table *table, char *line, size_t lineno
 	int n = 0;
 
 	if (lineno == 1) {
-		if (sscanf(line, "ksplice-fingerprints %d", &table->version) != 1) {
+		if (sscanf(line, KSPLICE_FINGERPRINT_MAGIC " %d", &table->version) != 1) {
 			snprintf(err, err_size, "fingerprint section has no header");
 			return -1;
 		}
-		if (table->version != FINGERPRINT_VERSION) {
+		if (table->version != KSPLICE_FINGERPRINT_FORMAT) {
 			snprintf(err, err_size, "fingerprint format %d, this ksplice reads %d "
 				 "(rebuild the kernel with this ksplice's plugin)",
-				 table->version, FINGERPRINT_VERSION);
+				 table->version, KSPLICE_FINGERPRINT_FORMAT);
 			return -1;
 		}
 		return 0;

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FINGERPRINT_SECTION ".discard.ksplice.fingerprints"
-#define FINGERPRINT_VERSION 2
+#include "ksplice_contract.h"
 
 struct fingerprint {
 	char *name;

@@ -5,13 +5,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ksplice_contract.h"
+
 /* Exit codes, shared with the ksplice command (docs/cli.md). */
 enum {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,
-	EXIT_BAD_INPUT = 2,
-	EXIT_NOTHING = 3,
-	EXIT_REFUSED = 4,
+	EXIT_OK = KSPLICE_EXIT_OK,
+	EXIT_FAILED = KSPLICE_EXIT_FAILED,
+	EXIT_BAD_INPUT = KSPLICE_EXIT_BAD_INPUT,
+	EXIT_NOTHING = KSPLICE_EXIT_NOTHING,
+	EXIT_REFUSED = KSPLICE_EXIT_REFUSED,
 };
 
 /* Prints "patchgen: ..." to stderr and returns -1. */
