@@ -156,6 +156,8 @@ cleanup() {
 	local rc=$?
 	restore
 	[ $json -eq 0 ] || write_report "$rc"
+	[ -z "$report_file" ] || write_report "$rc" > "$report_file" ||
+		echo "ksplice create: cannot write the report to $report_file" >&2
 	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
 	exit $rc
 }

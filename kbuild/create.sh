@@ -1,7 +1,7 @@
 #!/bin/bash
 # ksplice create (--patch FILE... | --git REV|A..B [--repo DIR]) --kdir KDIR
 #                [-o OUTDIR] [--id ID] [--description TEXT] [-j N]
-#                [--dry-run] [--json] [--keep-work]
+#                [--dry-run] [--json] [--report FILE] [--keep-work]
 #                [--sign-key KEY --sign-cert CERT | --no-sign]
 #
 # Builds ksplice-ID.ko from a fix against the tree KDIR, which must have
@@ -17,7 +17,8 @@
 #
 # --dry-run stops before the module: it prints what would be replaced
 # and why, the new symbols and any refusal. --json prints a report on
-# stdout instead (docs/cli.md) and no progress lines.
+# stdout instead (docs/cli.md) and no progress lines; --report FILE
+# writes the same report to FILE and keeps the usual output.
 #
 # Exit codes: 0 ok, 1 build failed, 2 bad input, 3 nothing to patch,
 # 4 the fix cannot be applied live, 130 interrupted.
@@ -40,6 +41,7 @@ repo=
 description=
 dry_run=0
 json=0
+report_file=
 git_commits=()
 messages=()
 work=
@@ -76,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--description) [ $# -ge 2 ] || usage; description=$2; shift 2 ;;
 	--dry-run) dry_run=1; shift ;;
 	--json) json=1; shift ;;
+	--report) [ $# -ge 2 ] || usage; report_file=$(realpath "$2"); shift 2 ;;
 	--keep-work) keep=1; shift ;;
 	# A pkcs11: URI (a key in a token) is passed on as it is.
 	--sign-key) [ $# -ge 2 ] || usage
@@ -83,7 +86,7 @@ while [ $# -gt 0 ]; do
 		export KSPLICE_SIGN_KEY; shift 2 ;;
 	--sign-cert) [ $# -ge 2 ] || usage; export KSPLICE_SIGN_CERT=$(realpath "$2"); shift 2 ;;
 	--no-sign) sign=0; shift ;;
-	-h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -345,6 +348,7 @@ t=$(now_ms)
 	--symvers "$kdir/Module.symvers" --symvers "$core/Module.symvers" \
 	--system-map "$kdir/System.map" \
 	${build_id:+--build-id "$build_id"} ${description:+--description "$description"} \
+	--report "$work/patchgen.records" \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >"$work/patchgen.log" 2>&1 || rc=$?
 ms_compare=$(( $(now_ms) - t ))
 # What it found is the answer of a dry run; otherwise progress.

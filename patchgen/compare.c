@@ -134,8 +134,8 @@ int compare_unit_data(const struct unit *unit)
 		pre_sym = object_symbol(&unit->pre, pre_name ? pre_name : var->name);
 		image = sym && pre_sym ? embedded_image_change(pre_sym, sym) : IMAGE_NONE;
 		if (image == IMAGE_BUILD_ID_ONLY) {
-			printf("same %s (%s): an embedded ELF image whose build id alone changed\n",
-			       var->name, unit->name);
+			found("same", var->name, unit->name,
+			      "an embedded ELF image whose build id alone changed");
 			continue;
 		}
 		if (image == IMAGE_CHANGED)

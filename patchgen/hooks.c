@@ -49,7 +49,7 @@ int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 			.offset = fn->sym.st_value + delta,
 			.name = fn->name,
 		};
-		printf("hook %s (%s): %s\n", fn->name, unit->name, ksplice_hook_kind_name(kind));
+		found("hook", fn->name, unit->name, "%s", ksplice_hook_kind_name(kind));
 		*added = true;
 	}
 	return 0;

@@ -409,9 +409,9 @@ static bool drop_tracepoint_site(struct unit *unit, const struct section *table,
 	if (!key || !key->sym->name || strncmp(key->sym->name, prefix, sizeof(prefix) - 1) ||
 	    kernel_symbol_exported(key->sym->name) || (key->addend & JUMP_ENTRY_BRANCH))
 		return false;
-	printf("tracepoint %s in %s stays off while the patch is applied (%s: vmlinux does "
-	       "not export its key)\n", key->sym->name + sizeof(prefix) - 1,
-	       function_at(unit, target, off), unit->name);
+	found("tracepoint", key->sym->name + sizeof(prefix) - 1, unit->name,
+	      "stays off in %s while the patch is applied (vmlinux does not export its key)",
+	      function_at(unit, target, off));
 	return true;
 }
 
@@ -528,9 +528,8 @@ static int link_values(struct patch *patch, struct unit *unit, const struct spec
 		linked++;
 	}
 	if (linked)
-		printf("link %s (%s): %zu runtime constant site(s) of the new code (in %s%s) get "
-		       "the running value\n", name, unit->name, linked, in,
-		       linked > 1 ? ", ..." : "");
+		found("link", name, unit->name, "%zu runtime constant site(s) of the new code "
+		      "(in %s%s) get the running value", linked, in, linked > 1 ? ", ..." : "");
 	return 0;
 }
 

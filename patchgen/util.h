@@ -16,6 +16,21 @@ enum {
 	EXIT_REFUSED = KSPLICE_EXIT_REFUSED,
 };
 
+/*
+ * What patchgen finds: a line "KIND NAME (OBJECT): TEXT" on stdout and,
+ * after report_open(), a JSON record on its own line of that file:
+ * {"kind": KIND, "name": NAME, "object": OBJECT, "text": TEXT}. Errors
+ * and refusals are records too ("error", "refusal"), with null name and
+ * object. Kinds: replace, new, hook, link, note, redirect, same,
+ * tracepoint (docs/patchgen.md).
+ */
+int report_open(const char *path);
+void found(const char *kind, const char *name, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Prints "patchgen: ..." to stderr, as a record of KIND. */
+void tell(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Prints "patchgen: ..." to stderr and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
