@@ -31,8 +31,8 @@ PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h) $(CONTRACT)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
 PATCHGEN_HDR := $(wildcard patchgen/*.h) $(CONTRACT)
-CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c
-CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h $(CONTRACT)
+CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c patchgen/name_index.c
+CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h patchgen/name_index.h $(CONTRACT)
 
 all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER) $(CONTRACT_SH)
 
