@@ -291,6 +291,28 @@ struct symbol *section_symbol_at(const struct object *obj,
 	return best;
 }
 
+size_t section_first_reloc(const struct section *sec, unsigned long offset)
+{
+	size_t lo = 0, hi = sec->nr_relocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->relocs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct reloc *section_reloc_at(const struct section *sec, unsigned long offset)
+{
+	size_t i = section_first_reloc(sec, offset);
+
+	return i < sec->nr_relocs && sec->relocs[i].offset == offset ? &sec->relocs[i] : NULL;
+}
+
 bool section_is_text(const struct section *sec)
 {
 	return sec->sh.sh_flags & SHF_EXECINSTR;

@@ -71,6 +71,11 @@ struct symbol *object_func(const struct object *obj, const char *name);
 struct symbol *section_symbol_at(const struct object *obj,
 				 const struct section *sec, long off);
 
+/* The first relocation of SEC at or after OFFSET (nr_relocs if none). */
+size_t section_first_reloc(const struct section *sec, unsigned long offset);
+/* The first relocation of SEC at OFFSET, or NULL. */
+const struct reloc *section_reloc_at(const struct section *sec, unsigned long offset);
+
 bool section_is_text(const struct section *sec);
 bool section_is_alloc(const struct section *sec);
 bool section_is_writable(const struct section *sec);

@@ -11,14 +11,6 @@
 #include "ksplice_hook_kinds.h"
 #include "patch.h"
 
-static const struct reloc *reloc_at(const struct section *sec, unsigned long offset)
-{
-	for (size_t i = 0; i < sec->nr_relocs; i++)
-		if (sec->relocs[i].offset == offset)
-			return &sec->relocs[i];
-	return NULL;
-}
-
 int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 {
 	struct section *sec = object_section(&unit->post, KSPLICE_HOOKS_SECTION);
@@ -29,7 +21,7 @@ int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 	if (!sec->bytes || sec->sh.sh_size % KSPLICE_HOOK_ENTRY_SIZE)
 		return error("%s: .ksplice.hooks is not a table of hooks", unit->name);
 	for (unsigned long e = 0; e < sec->sh.sh_size; e += KSPLICE_HOOK_ENTRY_SIZE) {
-		const struct reloc *r = reloc_at(sec, e + KSPLICE_HOOK_ENTRY_FN);
+		const struct reloc *r = section_reloc_at(sec, e + KSPLICE_HOOK_ENTRY_FN);
 		struct symbol *fn;
 		unsigned long kind;
 		long delta;
