@@ -25,14 +25,16 @@ PATCHGEN   := $(BUILD)/bin/ksplice-patchgen
 KSPLICE    := $(BUILD)/bin/ksplice
 CC_WRAPPER := $(BUILD)/bin/ksplice-gcc
 
+CONTRACT     := kmod/include/ksplice_contract.h
+CONTRACT_SH  := $(BUILD)/kbuild/contract.sh
 PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
-PLUGIN_HDR   := $(wildcard gcc-plugin/*.h)
+PLUGIN_HDR   := $(wildcard gcc-plugin/*.h) $(CONTRACT)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
-PATCHGEN_HDR := $(wildcard patchgen/*.h)
-CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c
-CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h
+PATCHGEN_HDR := $(wildcard patchgen/*.h) $(CONTRACT)
+CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c patchgen/name_index.c
+CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h patchgen/name_index.h $(CONTRACT)
 
-all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER)
+all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER) $(CONTRACT_SH)
 
 deps:
 	@bash scripts/deps.sh
@@ -40,7 +42,7 @@ deps:
 $(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
-		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -o $@ $(PLUGIN_SRC)
+		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -Ikmod/include -o $@ $(PLUGIN_SRC)
 
 # The plugin's id: the first 16 hex digits of its sha1, written once
 # here so that ksplice-gcc, which checks it on every compile, need not
@@ -55,7 +57,13 @@ $(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h kmod/include/k
 # Static: the same binary runs from the busybox initramfs of the VM tests.
 $(KSPLICE): $(CLI_SRC) $(CLI_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -Ipatchgen -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
+	$(CC) $(CFLAGS) -static -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(CURDIR)"' -o $@ $(CLI_SRC) -lelf -lz -lzstd
+
+# The contract header's macros as shell assignments, for the scripts.
+$(CONTRACT_SH): $(CONTRACT)
+	@mkdir -p $(dir $@)
+	{ echo '# Generated from $(CONTRACT) by make; do not edit.'; \
+	  $(CC) -E -dM -x c $< | sed -n '/_H $$/d; s/^#define \(KSPLICE_[A-Z0-9_]*\) \(.*\)$$/\1=\2/p' | sort; } > $@
 
 # The compiler make KSPLICE=1 names (kbuild/ksplice-cc.in), bound to a
 # plugin by absolute path: the one here, or the installed one.
@@ -90,7 +98,7 @@ fuzz: deps all
 # The installed command looks for its scripts, plugin and patchgen under
 # $(PREFIX)/lib/ksplice, laid out like this tree.
 install: all
-	$(CC) $(CFLAGS) -static -Ipatchgen -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
+	$(CC) $(CFLAGS) -static -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
 		-o $(BUILD)/bin/ksplice.installed $(CLI_SRC) -lelf -lz -lzstd
 	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
 	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
@@ -101,6 +109,7 @@ install: all
 	ln -sfn ../lib/ksplice/$(CC_WRAPPER) $(DESTDIR)$(PREFIX)/bin/ksplice-gcc
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/ksplice
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
+	install -D -m 0644 $(CONTRACT_SH) $(DESTDIR)$(PREFIX)/lib/ksplice/$(CONTRACT_SH)
 	install -D -m 0644 docs/ksplice.1 $(DESTDIR)$(PREFIX)/share/man/man1/ksplice.1
 
 clean:

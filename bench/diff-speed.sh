@@ -1,34 +1,32 @@
 #!/bin/bash
-# bench/diff-speed.sh [UNITS] [FUNCTIONS]: patchgen's comparison at the
-# size of a distro kernel (60 units of 1000 functions: 60,000, default).
-# ksplice keeps no whole-tree manifest: patchgen compares the fingerprint
-# tables of the objects a fix touches, so its worst case is a fix that
-# touches every object (a header everything includes). The units are
-# synthesised (bench/synth-units.py) and compiled with the plugin, pre
-# as the booted kernel's objects, post as create rebuilds them
-# (-ffunction-sections -fdata-sections) with one function changed;
-# patchgen reads all pairs, compares every function and writes the
-# patch (the changed function and its inliners). Wall time (median of
-# ROUNDS, 3) and peak memory; writes bench/results/diff-speed.json and
-# prints a Markdown table.
+# bench/diff-speed.sh [UNITSxFUNCTIONS ...]: patchgen's comparison at the
+# size of a distro kernel, 60,000 functions, cut three ways (default:
+# 240x250 60x1000 15x4000): the same total in units of 250, 1,000 and
+# 4,000 functions, so that the rows show whether the work grows with the
+# functions alone (linear) or with the square of a unit's size. A fix
+# that touches every object (a header everything includes) is patchgen's
+# worst case. The units are synthesised (bench/synth-units.py) and
+# compiled with the plugin, pre as the booted kernel's objects, post as
+# create rebuilds them (-ffunction-sections -fdata-sections) with one
+# function changed; patchgen reads all pairs, compares every function and
+# writes the patch (the changed function and its inliners). Wall time
+# (median of ROUNDS, 3) and peak memory per point; writes
+# bench/results/diff-speed.json and prints a Markdown table.
 set -euo pipefail
 
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/bench/lib.sh"
-units=${1:-60}
-functions=${2:-1000}
+points=("$@")
+[ ${#points[@]} -gt 0 ] || points=(240x250 60x1000 15x4000)
 rounds=${ROUNDS:-3}
 plugin=$home/build/gcc-plugin/ksplice_plugin.so
 work=$home/build/bench/diff-speed
 out=$home/bench/results/diff-speed.json
-rm -rf "$work"
-mkdir -p "$work/pre" "$work/post" "$(dirname "$out")"
-
-make -s -C "$home" all >&2
-python3 "$home/bench/synth-units.py" "$work/pre" "$units" "$functions"
-python3 "$home/bench/synth-units.py" "$work/post" "$units" "$functions" --changed
 flags="-O2 -c -mcmodel=kernel -fno-pic -mno-red-zone -fno-asynchronous-unwind-tables -fplugin=$plugin"
-echo "diff-speed: compiling $((2 * units)) units of $functions functions" >&2
+cpu=$(cpu_model)
+mkdir -p "$(dirname "$out")"
+make -s -C "$home" all >&2
+
 # compile_units DIR [FLAGS...]: every unit_*.c of DIR to its .o
 compile_units() {
 	local dir=$1
@@ -36,21 +34,12 @@ compile_units() {
 	printf '%s\n' "$dir"/unit_*.c | xargs -P "$(nproc)" -I{} sh -c 'gcc "$@" -o "${0%.c}.o" "$0"' {} \
 		$flags "$@"
 }
-compile_units "$work/pre"
-compile_units "$work/post" -ffunction-sections -fdata-sections
-nm "$work"/pre/*.o | awk '$2 ~ /^[TtDdBbRr]$/ { print "0000000000000000", $2, $3 }' > "$work/System.map"
-total=$(cat "$work"/pre/*.o | wc -c)
-args=()
-for o in "$work"/pre/unit_*.o; do
-	u=$(basename "$o")
-	args+=("$u" "$o" "$work/post/$u")
-done
 
-# One patchgen run: "WALL_MS MAXRSS_KB", its output kept in $work/run.
+# One patchgen run over the point in $dir: "WALL_MS MAXRSS_KB", its output in $dir/run.
 run_once() {
-	rm -rf "$work/run"
-	python3 - "$work/run" "$home/build/bin/ksplice-patchgen" --id diff --release bench \
-		--out "$work/run" --system-map "$work/System.map" "${args[@]}" <<'PY'
+	rm -rf "$dir/run"
+	python3 - "$dir/run" "$home/build/bin/ksplice-patchgen" --id diff --release bench \
+		--out "$dir/run" --system-map "$dir/System.map" "${args[@]}" <<'PY'
 import os, resource, subprocess, sys, time
 os.makedirs(sys.argv[1])
 with open(os.path.join(sys.argv[1], "out"), "w") as log:
@@ -62,36 +51,58 @@ if rc != 0:
 print(f"{ms:.0f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
 }
-walls=()
-rss=0
-for _ in $(seq "$rounds"); do
-	read -r ms kb < <(run_once)
-	walls+=("$ms")
-	[ "$kb" -le "$rss" ] || rss=$kb
+
+rows=()
+json_rows=()
+for point in "${points[@]}"; do
+	units=${point%x*}
+	functions=${point#*x}
+	dir=$work/$point
+	rm -rf "$dir"
+	mkdir -p "$dir/pre" "$dir/post"
+	python3 "$home/bench/synth-units.py" "$dir/pre" "$units" "$functions"
+	python3 "$home/bench/synth-units.py" "$dir/post" "$units" "$functions" --changed
+	echo "diff-speed: compiling $((2 * units)) units of $functions functions" >&2
+	compile_units "$dir/pre"
+	compile_units "$dir/post" -ffunction-sections -fdata-sections
+	nm "$dir"/pre/*.o | awk '$2 ~ /^[TtDdBbRr]$/ { print "0000000000000000", $2, $3 }' > "$dir/System.map"
+	args=()
+	for o in "$dir"/pre/unit_*.o; do
+		u=$(basename "$o")
+		args+=("$u" "$o" "$dir/post/$u")
+	done
+	walls=()
+	rss=0
+	for _ in $(seq "$rounds"); do
+		read -r ms kb < <(run_once)
+		walls+=("$ms")
+		[ "$kb" -le "$rss" ] || rss=$kb
+	done
+	replaced=$(grep -c '^replace ' "$dir/run/out" || true)
+	[ "$replaced" -ge 1 ] || { echo "diff-speed: patchgen replaced nothing" >&2; exit 1; }
+	median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	total=$((units * functions))
+	rows+=("| $units x $functions | $total | $median ms | $(awk -v m="$median" -v n="$total" 'BEGIN { printf "%.1f", m * 1000 / n }') us | $((rss / 1024)) MiB |")
+	json_rows+=("{\"units\": $units, \"functions_per_unit\": $functions, \"functions\": $total, \"replaced\": $replaced, \"wall_ms\": {\"median\": $median, \"all\": [$(IFS=,; echo "${walls[*]}")]}, \"peak_rss_kb\": $rss}")
 done
-replaced=$(grep -c '^replace ' "$work/run/out" || true)
-[ "$replaced" -ge 1 ] || { echo "diff-speed: patchgen replaced nothing" >&2; exit 1; }
-compared=$(cat "$work"/pre/*.o | strings | grep -c '^fn ' || true)
-median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-cpu=$(cpu_model)
 
-cat > "$out" <<EOT
 {
-  "machine": {"cpu": "$cpu", "cores": $(nproc)},
-  "units": $units,
-  "functions": $((units * functions)),
-  "fingerprint_records": $compared,
-  "pre_objects_bytes": $total,
-  "replaced": $replaced,
-  "rounds": $rounds,
-  "wall_ms": {"median": $median, "all": [$(IFS=,; echo "${walls[*]}")]},
-  "peak_rss_kb": $rss
-}
-EOT
+	echo "{"
+	echo "  \"machine\": {\"cpu\": \"$cpu\", \"cores\": $(nproc)},"
+	echo "  \"rounds\": $rounds,"
+	echo "  \"points\": ["
+	for i in "${!json_rows[@]}"; do
+		sep=,
+		[ "$i" -lt $((${#json_rows[@]} - 1)) ] || sep=
+		echo "    ${json_rows[$i]}$sep"
+	done
+	echo "  ]"
+	echo "}"
+} > "$out"
 cat <<EOT
-Diff speed: patchgen on $units pre/post object pairs, $((units * functions)) functions, one changed ($replaced replaced, with its inliners; median of $rounds; $cpu):
+Diff speed: patchgen on synthetic pre/post object pairs, one function changed (replaced with its inliners; median of $rounds; $cpu):
 
-| functions compared | wall (median) | peak memory |
-| --- | --- | --- |
-| $((units * functions)) | $median ms | $((rss / 1024)) MiB |
+| units x functions | functions compared | wall (median) | per function | peak memory |
+| --- | --- | --- | --- | --- |
+$(printf '%s\n' "${rows[@]}")
 EOT

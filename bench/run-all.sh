@@ -46,7 +46,7 @@ figure create-vs-make env ROUNDS=1 bash "$home/bench/create-vs-make.sh"
 figure stop-time bash "$home/bench/stop-time.sh" 10
 figure always-running bash "$home/bench/always-running.sh" 20
 figure call-overhead bash "$home/bench/call-overhead.sh" 10
-figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh" 60 1000
+figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh"
 say "plots"
 /usr/bin/python3 "$home/bench/plot.py" "$results" >&2
 

@@ -89,7 +89,7 @@ int cmd_fingerprints(int argc, char **argv)
 
 	if (argc != 2 + json || path[0] == '-')
 		return fail("usage: ksplice fingerprints [--json] FILE.o"), KS_USAGE;
-	if (elf_section_read(path, FINGERPRINT_SECTION, &text, &size))
+	if (elf_section_read(path, KSPLICE_FINGERPRINT_SECTION, &text, &size))
 		return fail("%s: no fingerprints (not an object built with make KSPLICE=1?)",
 			    path), KS_USAGE;
 	if (fingerprint_table_parse(text, size, &table, err, sizeof(err))) {

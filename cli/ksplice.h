@@ -5,13 +5,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ksplice_contract.h"
+
 /* Exit codes scripts can trust (docs/cli.md). */
 enum {
-	KS_OK = 0,
-	KS_FAILED = 1,		/* apply/undo refused by the core, build failed */
-	KS_USAGE = 2,		/* bad arguments or bad input file */
-	KS_NOTHING = 3,		/* create: the fix changes no function's code */
-	KS_REFUSED = 4,		/* create: the fix cannot be applied live */
+	KS_OK = KSPLICE_EXIT_OK,
+	KS_FAILED = KSPLICE_EXIT_FAILED,	/* apply/undo refused by the core, build failed */
+	KS_USAGE = KSPLICE_EXIT_BAD_INPUT,	/* bad arguments or bad input file */
+	KS_NOTHING = KSPLICE_EXIT_NOTHING,	/* create: the fix changes no function's code */
+	KS_REFUSED = KSPLICE_EXIT_REFUSED,	/* create: the fix cannot be applied live */
 };
 
 #define SYSFS_ROOT "/sys/kernel/ksplice"

@@ -38,8 +38,7 @@ static void emit_fingerprint_section(void *gcc_data, void *user_data)
 	if (!asm_out_file || seen_error())
 		return;
 
-	fputs("\t.pushsection .discard.ksplice.fingerprints,\"\",@progbits\n",
-	      asm_out_file);
+	fputs("\t.pushsection " KSPLICE_FINGERPRINT_SECTION ",\"\",@progbits\n", asm_out_file);
 	emit_unit_records(compiler_version, plugin_version);
 	emit_code_records();
 	emit_inline_graph_records();

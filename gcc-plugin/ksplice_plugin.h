@@ -11,8 +11,7 @@
 #define KSPLICE_PLUGIN_H
 
 #include "gcc-common.h"
-
-#define FINGERPRINT_FORMAT_VERSION 2
+#include "ksplice_contract.h"
 
 /* Two hashes of the same thing: "noline" does not see source lines. */
 struct fingerprint {

@@ -61,7 +61,7 @@ void emit_unit_records(const char *compiler, const char *plugin_version)
 		flags = grown;
 	}
 
-	emit_section_line("ksplice-fingerprints %d", FINGERPRINT_FORMAT_VERSION);
+	emit_section_line(KSPLICE_FINGERPRINT_MAGIC " %d", KSPLICE_FINGERPRINT_FORMAT);
 	emit_section_line("compiler %s", compiler);
 	emit_section_line("plugin %s", plugin_version);
 	emit_section_line("flags %016" PRIx64 "%s", fp.strict, flags);

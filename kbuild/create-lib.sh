@@ -8,27 +8,27 @@ check_tools() {
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
 	[ -z "$git_spec" ] || command -v git >/dev/null || missing+=(git)
-	[ ${#missing[@]} -eq 0 ] || die 2 "missing tools: ${missing[*]} (install them first)"
+	[ ${#missing[@]} -eq 0 ] || die "$KSPLICE_EXIT_BAD_INPUT" "missing tools: ${missing[*]} (install them first)"
 	[ -x "$home/build/bin/ksplice-patchgen" ] && [ -f "$home/build/gcc-plugin/ksplice_plugin.so" ] ||
-		die 2 "ksplice is not built in $home: run make there"
+		die "$KSPLICE_EXIT_BAD_INPUT" "ksplice is not built in $home: run make there"
 }
 
 # Whether OBJECT was compiled with the plugin. (No grep -q: under
 # pipefail, readelf killed by SIGPIPE once grep has its match would make
 # the answer no.)
 has_fingerprints() {
-	readelf -S -W "$1" 2>/dev/null | grep -F .discard.ksplice.fingerprints >/dev/null
+	readelf -S -W "$1" 2>/dev/null | grep -F "$KSPLICE_FINGERPRINT_SECTION" >/dev/null
 }
 
 # The tree must be the running kernel's build, made with the plugin.
 check_built_tree() {
 	local f
 	for f in .ksplice.mk vmlinux System.map Module.symvers include/config/kernel.release; do
-		[ -e "$kdir/$f" ] || die 2 "$kdir has no $f: run 'ksplice setup $kdir' and 'make KSPLICE=1' there first"
+		[ -e "$kdir/$f" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$kdir has no $f: run 'ksplice setup $kdir' and 'make KSPLICE=1' there first"
 	done
 	# init/main.o is in every configuration.
 	has_fingerprints "$kdir/init/main.o" ||
-		die 2 "$kdir was not built with 'make KSPLICE=1': its objects have no fingerprints (build it so; that build is the kernel to patch)"
+		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir was not built with 'make KSPLICE=1': its objects have no fingerprints (build it so; that build is the kernel to patch)"
 }
 
 # The compiler command that built the tree ("gcc", "ccache gcc", "distcc
@@ -73,23 +73,23 @@ changed_since_stamp() {
 git_fix() {
 	local repo=$1 spec=$2 patch=$3 from to from_sha to_sha
 	git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 ||
-		die 2 "--git $spec: $repo is not a git repository (name one with --repo DIR)"
+		die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: $repo is not a git repository (name one with --repo DIR)"
 	case "$spec" in
-	*...*) die 2 "--git $spec: give a range as A..B" ;;
+	*...*) die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: give a range as A..B" ;;
 	*..*) from=${spec%%..*}; to=${spec#*..} ;;
 	*) from=$spec^; to=$spec ;;
 	esac
 	from_sha=$(git -C "$repo" rev-parse -q --verify "${from:-HEAD}^{commit}") ||
-		die 2 "--git $spec: $repo has no commit ${from:-HEAD}"
+		die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: $repo has no commit ${from:-HEAD}"
 	to_sha=$(git -C "$repo" rev-parse -q --verify "${to:-HEAD}^{commit}") ||
-		die 2 "--git $spec: $repo has no commit ${to:-HEAD}"
+		die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: $repo has no commit ${to:-HEAD}"
 	mapfile -t git_commits < <(git -C "$repo" rev-list --reverse "$from_sha..$to_sha")
-	[ ${#git_commits[@]} -gt 0 ] || die 2 "--git $spec: no commits in that range"
+	[ ${#git_commits[@]} -gt 0 ] || die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: no commits in that range"
 	# Plain a/ b/ paths whatever the user's git configuration says.
 	git -C "$repo" -c core.quotePath=false diff --no-color --no-ext-diff --no-textconv \
 		--no-renames --src-prefix=a/ --dst-prefix=b/ "$from_sha" "$to_sha" > "$patch" ||
-		die 2 "--git $spec: git diff failed"
-	[ -s "$patch" ] || die 3 "nothing to patch: --git $spec changes no file"
+		die "$KSPLICE_EXIT_BAD_INPUT" "--git $spec: git diff failed"
+	[ -s "$patch" ] || die "$KSPLICE_EXIT_NOTHING" "nothing to patch: --git $spec changes no file"
 	if [ -z "$description" ]; then
 		description=$(git -C "$repo" log --format=%s -1 "$to_sha")
 		[ ${#git_commits[@]} -eq 1 ] ||
@@ -115,7 +115,7 @@ pin_release() {
 	if ! grep -q scmversion "$kdir/scripts/setlocalversion"; then
 		prefix=$(cd "$kdir" && KERNELVERSION=$version scripts/setlocalversion)
 		[ "$prefix" = "$release" ] ||
-			die 2 "$kdir would now build kernel release $prefix, but its kernel is $release: the configuration, localversion or version control state changed since that build"
+			die "$KSPLICE_EXIT_BAD_INPUT" "$kdir would now build kernel release $prefix, but its kernel is $release: the configuration, localversion or version control state changed since that build"
 		return 0
 	fi
 	[ ! -e "$kdir/.scmversion" ] || return 0	# its owner pinned it
@@ -124,7 +124,7 @@ pin_release() {
 	prefix=$version$(cd "$kdir" && scripts/setlocalversion)
 	case "$release" in
 	"$prefix"*) printf '%s\n' "${release#"$prefix"}" > "$kdir/.scmversion" ;;
-	*) die 2 "$kdir would now build kernel release $prefix..., but its kernel is $release: the configuration or localversion changed since that build" ;;
+	*) die "$KSPLICE_EXIT_BAD_INPUT" "$kdir would now build kernel release $prefix..., but its kernel is $release: the configuration or localversion changed since that build" ;;
 	esac
 }
 
@@ -156,6 +156,8 @@ cleanup() {
 	local rc=$?
 	restore
 	[ $json -eq 0 ] || write_report "$rc"
+	[ -z "$report_file" ] || write_report "$rc" > "$report_file" ||
+		echo "ksplice create: cannot write the report to $report_file" >&2
 	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
 	exit $rc
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # ksplice create (--patch FILE... | --git REV|A..B [--repo DIR]) --kdir KDIR
 #                [-o OUTDIR] [--id ID] [--description TEXT] [-j N]
-#                [--dry-run] [--json] [--keep-work]
+#                [--dry-run] [--json] [--report FILE] [--keep-work]
 #                [--sign-key KEY --sign-cert CERT | --no-sign]
 #
 # Builds ksplice-ID.ko from a fix against the tree KDIR, which must have
@@ -17,13 +17,18 @@
 #
 # --dry-run stops before the module: it prints what would be replaced
 # and why, the new symbols and any refusal. --json prints a report on
-# stdout instead (docs/cli.md) and no progress lines.
+# stdout instead (docs/cli.md) and no progress lines; --report FILE
+# writes the same report to FILE and keeps the usual output.
 #
 # Exit codes: 0 ok, 1 build failed, 2 bad input, 3 nothing to patch,
 # 4 the fix cannot be applied live, 130 interrupted.
 set -euo pipefail
 
 home=${KSPLICE_HOME:?}
+# Exit codes and section names, from kmod/include/ksplice_contract.h.
+# Without it ksplice is not built: 2 is KSPLICE_EXIT_BAD_INPUT.
+source "$home/build/kbuild/contract.sh" 2>/dev/null ||
+	{ echo "ksplice create: ksplice is not built in $home: run make there" >&2; exit 2; }
 patches=()
 kdir=
 out=.
@@ -36,6 +41,7 @@ repo=
 description=
 dry_run=0
 json=0
+report_file=
 git_commits=()
 messages=()
 work=
@@ -57,7 +63,7 @@ die() {
 	echo "ksplice create: $*" >&2
 	exit "$code"
 }
-usage() { die 2 "usage: ksplice create (--patch FILE | --git REV) --kdir KDIR [-o OUTDIR] [--id ID] [-j N] (--help for more)"; }
+usage() { die "$KSPLICE_EXIT_BAD_INPUT" "usage: ksplice create (--patch FILE | --git REV) --kdir KDIR [-o OUTDIR] [--id ID] [-j N] (--help for more)"; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -72,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--description) [ $# -ge 2 ] || usage; description=$2; shift 2 ;;
 	--dry-run) dry_run=1; shift ;;
 	--json) json=1; shift ;;
+	--report) [ $# -ge 2 ] || usage; report_file=$(realpath "$2"); shift 2 ;;
 	--keep-work) keep=1; shift ;;
 	# A pkcs11: URI (a key in a token) is passed on as it is.
 	--sign-key) [ $# -ge 2 ] || usage
@@ -79,7 +86,7 @@ while [ $# -gt 0 ]; do
 		export KSPLICE_SIGN_KEY; shift 2 ;;
 	--sign-cert) [ $# -ge 2 ] || usage; export KSPLICE_SIGN_CERT=$(realpath "$2"); shift 2 ;;
 	--no-sign) sign=0; shift ;;
-	-h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -93,29 +100,29 @@ source "$home/kbuild/report.sh"
 source "$home/kbuild/create-lib.sh"
 source "$home/kbuild/tree-lock.sh"
 trap cleanup EXIT
-trap 'say "interrupted; tree restored"; exit 130' INT TERM
+trap 'say "interrupted; tree restored"; exit "$KSPLICE_EXIT_INTERRUPTED"' INT TERM
 
 [ -n "$kdir" ] || usage
 [ ${#patches[@]} -gt 0 ] || [ -n "$git_spec" ] || usage
-[ -z "$git_spec" ] || [ ${#patches[@]} -eq 0 ] || die 2 "give the fix as --patch files or as --git, not both"
-[ -n "$git_spec" ] || [ -z "$repo" ] || die 2 "--repo goes with --git"
+[ -z "$git_spec" ] || [ ${#patches[@]} -eq 0 ] || die "$KSPLICE_EXIT_BAD_INPUT" "give the fix as --patch files or as --git, not both"
+[ -n "$git_spec" ] || [ -z "$repo" ] || die "$KSPLICE_EXIT_BAD_INPUT" "--repo goes with --git"
 for p in "${patches[@]}"; do
-	[ -r "$p" ] || die 2 "cannot read $p"
+	[ -r "$p" ] || die "$KSPLICE_EXIT_BAD_INPUT" "cannot read $p"
 done
-[ -d "$kdir" ] || die 2 "no kernel tree at $kdir"
+[ -d "$kdir" ] || die "$KSPLICE_EXIT_BAD_INPUT" "no kernel tree at $kdir"
 kdir=$(cd "$kdir" && pwd)
 check_tools
 # Held until create exits, restored tree and all.
 lock_tree "$kdir" say
 check_built_tree
 cc=$(tree_cc)
-[ -n "$cc" ] || die 2 "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
+[ -n "$cc" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
 if [ -n "$git_spec" ]; then
 	git_fix "${repo:-$kdir}" "$git_spec" "$work/git.patch"
 	patches=("$work/git.patch")
 fi
 [ -n "$id" ] || id=$(cat "${patches[@]}" | sha1sum | cut -c1-8)
-[[ "$id" =~ ^[A-Za-z0-9_-]{1,48}$ ]] || die 2 "bad id '$id': use letters, digits, _ and -"
+[[ "$id" =~ ^[A-Za-z0-9_-]{1,48}$ ]] || die "$KSPLICE_EXIT_BAD_INPUT" "bad id '$id': use letters, digits, _ and -"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 release=$(cat "$kdir/include/config/kernel.release")
@@ -126,11 +133,11 @@ build_id=$({ readelf -n "$kdir/vmlinux" 2>/dev/null || true; } |
 # The files the fix touches, as paths inside the tree (-p1).
 mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
 	grep -v '^/dev/null$' | cut -d/ -f2- | sort -u)
-[ ${#files[@]} -gt 0 ] || die 2 "no file names found in ${patches[*]}: is it a unified diff?"
+[ ${#files[@]} -gt 0 ] || die "$KSPLICE_EXIT_BAD_INPUT" "no file names found in ${patches[*]}: is it a unified diff?"
 for f in "${files[@]}"; do
 	case "$f" in
 	*.c|*.h) ;;
-	*) die 4 "$f: only changes to C sources and headers can be applied live" ;;
+	*) die "$KSPLICE_EXIT_REFUSED" "$f: only changes to C sources and headers can be applied live" ;;
 	esac
 done
 
@@ -167,7 +174,7 @@ for c in "${cmds[@]}"; do
 	if grep -qE '(^|[ /])(include/generated/utsversion\.h|init/utsversion-tmp\.h)( |$)' "$kdir/$c"; then
 		src=$(sed -n 's/^source_[^ ]* := //p' "$kdir/$c")
 		grep -qxF "$src" < <(printf '%s\n' "${files[@]}") &&
-			die 4 "$src holds the build's version and time; ksplice cannot rebuild it to the running kernel's"
+			die "$KSPLICE_EXIT_REFUSED" "$src holds the build's version and time; ksplice cannot rebuild it to the running kernel's"
 		say "skipping $o: it holds the build's version and time, not code of the fix"
 		continue
 	fi
@@ -210,7 +217,7 @@ if [ ${#objs[@]} -gt 0 ]; then
 		for m in "${mods[@]}"; do
 			grep -qxF "$o" "$kdir/$m" || continue
 			ko=${m%.mod}.ko
-			[ -f "$kdir/$ko" ] || die 2 "$o belongs to $ko, which $kdir has not built"
+			[ -f "$kdir/$ko" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$o belongs to $ko, which $kdir has not built"
 			module_args+=(--module "$o=$kdir/$ko")
 			say "$o is part of module $(basename "$ko" .ko)"
 		done
@@ -258,14 +265,14 @@ for p in "${patches[@]}"; do
 		restore
 		backed_up=1
 		if patch -p1 -d "$kdir" -R --dry-run -s -f < "$p" >/dev/null 2>&1; then
-			die 2 "$kdir already has $what: its sources must be those of the running kernel, without the fix"
+			die "$KSPLICE_EXIT_BAD_INPUT" "$kdir already has $what: its sources must be those of the running kernel, without the fix"
 		fi
 		[ $json -eq 1 ] || cat "$work/patch.log" >&2
-		die 2 "$what does not apply to $kdir"
+		die "$KSPLICE_EXIT_BAD_INPUT" "$what does not apply to $kdir"
 	fi
 done
 if [ ${#objs[@]} -eq 0 ]; then
-	die 3 "nothing to patch: no object of this configuration uses ${files[*]}"
+	die "$KSPLICE_EXIT_NOTHING" "nothing to patch: no object of this configuration uses ${files[*]}"
 fi
 
 say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
@@ -281,13 +288,13 @@ if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${ob
 	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
 	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
-	die 1 "the fixed source does not build"
+	die "$KSPLICE_EXIT_FAILED" "the fixed source does not build"
 fi
 cmp -s "$kdir/include/config/auto.conf" "$work/pre/include/config/auto.conf" ||
-	die 1 "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
+	die "$KSPLICE_EXIT_FAILED" "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
 new_release=$(cat "$kdir/include/config/kernel.release")
 [ "$new_release" = "$release" ] ||
-	die 1 "kbuild changed the kernel release from $release to $new_release; a patch module of that release would not load"
+	die "$KSPLICE_EXIT_FAILED" "kbuild changed the kernel release from $release to $new_release; a patch module of that release would not load"
 # What kbuild wrote: the objects it compiled are the evidence that only
 # the fix's were; anything not put back below is reported.
 mapfile -t compiled < <(changed_since_stamp | grep '\.o$' || true)
@@ -319,7 +326,7 @@ for o in "${objs[@]}"; do
 		$1 == "#SYMVER" && ($2 in pre) && pre[$2] != $3 { print $2 }' \
 		"$work/pre/$c" "$work/post/$c")
 done
-[ $crc_changed -eq 0 ] || die 4 "refused: the fix changes the type of an exported symbol"
+[ $crc_changed -eq 0 ] || die "$KSPLICE_EXIT_REFUSED" "refused: the fix changes the type of an exported symbol"
 
 # The core's Module.symvers: what a fix may call in it (shadow variables).
 # Built once per tree and kept (kbuild rebuilds it when the tree changes);
@@ -327,7 +334,7 @@ done
 core=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/core-$(printf '%s' "$kdir" | sha1sum | cut -c1-12)
 mkdir -p "$(dirname "$core")"
 flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
-	{ cat "$work/core.log" >&2; die 1 "cannot build the ksplice core against $kdir"; }
+	{ cat "$work/core.log" >&2; die "$KSPLICE_EXIT_FAILED" "cannot build the ksplice core against $kdir"; }
 
 mkdir -p "$work/module"
 units=()
@@ -341,6 +348,7 @@ t=$(now_ms)
 	--symvers "$kdir/Module.symvers" --symvers "$core/Module.symvers" \
 	--system-map "$kdir/System.map" \
 	${build_id:+--build-id "$build_id"} ${description:+--description "$description"} \
+	--report "$work/patchgen.records" \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >"$work/patchgen.log" 2>&1 || rc=$?
 ms_compare=$(( $(now_ms) - t ))
 # What it found is the answer of a dry run; otherwise progress.
@@ -353,15 +361,15 @@ if [ $json -eq 0 ]; then
 	fi
 fi
 case $rc in
-0) ;;
-3) die 3 "nothing to patch: the fix changes no function's code" ;;
-4) die 4 "refused: the fix cannot be applied live (see above)" ;;
-2) die 2 "bad input objects" ;;
-*) die 1 "patchgen failed" ;;
+"$KSPLICE_EXIT_OK") ;;
+"$KSPLICE_EXIT_NOTHING") die "$KSPLICE_EXIT_NOTHING" "nothing to patch: the fix changes no function's code" ;;
+"$KSPLICE_EXIT_REFUSED") die "$KSPLICE_EXIT_REFUSED" "refused: the fix cannot be applied live (see above)" ;;
+"$KSPLICE_EXIT_BAD_INPUT") die "$KSPLICE_EXIT_BAD_INPUT" "bad input objects" ;;
+*) die "$KSPLICE_EXIT_FAILED" "patchgen failed" ;;
 esac
 if [ $dry_run -eq 1 ]; then
 	say "dry run: no module built"
-	exit 0
+	exit "$KSPLICE_EXIT_OK"
 fi
 
 say "building ksplice-$id.ko"
@@ -381,11 +389,11 @@ EOK
 if ! make -C "$kdir" -s CC="$cc" M="$work/module" KBUILD_EXTRA_SYMBOLS="$core/Module.symvers" \
 	modules >"$work/module.log" 2>&1; then
 	cat "$work/module.log" >&2
-	die 1 "kbuild could not link the patch module"
+	die "$KSPLICE_EXIT_FAILED" "kbuild could not link the patch module"
 fi
 if [ $sign -eq 1 ]; then
 	bash "$home/kbuild/sign.sh" "$kdir" "$work/module/ksplice-$id.ko" ||
-		die 2 "could not sign ksplice-$id.ko (see above; --no-sign leaves it unsigned)"
+		die "$KSPLICE_EXIT_BAD_INPUT" "could not sign ksplice-$id.ko (see above; --no-sign leaves it unsigned)"
 fi
 cp "$work/module/ksplice-$id.ko" "$out/ksplice-$id.ko"
 module_path=$out/ksplice-$id.ko

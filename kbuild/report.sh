@@ -1,8 +1,7 @@
 # Sourced by create.sh: the --json report of one `ksplice create`, built
-# from what create recorded and from patchgen's output lines:
-#   replace NAME (OBJECT): WHY      new NAME (OBJECT): function|data
-#   hook NAME (OBJECT): KIND        link NAME (OBJECT): HOW
-#   patchgen: MESSAGE               (errors and refusals)
+# from what create recorded and from patchgen's records (--report: one
+# JSON object per line, {"kind", "name", "object", "text"}), which pass
+# into the report as they are.
 
 json_string() {
 	local s=$1
@@ -26,43 +25,36 @@ json_strings() {
 	printf ']'
 }
 
-# json_named KIND KEY FILE: the "KIND NAME (OBJECT): VALUE" lines of FILE
-# as [{"name", "object", KEY: VALUE}].
-json_named() {
-	local kind=$1 key=$2 file=$3 sep= name object value
+# json_records FILE KIND...: the records of FILE of those kinds (all
+# when none is named), as a JSON array. patchgen starts every record
+# with {"kind": "KIND", .
+json_records() {
+	local file=$1 kind pattern=()
+	shift
+	for kind in "$@"; do
+		pattern+=(-e "{\"kind\": \"$kind\", ")
+	done
+	[ ${#pattern[@]} -gt 0 ] || pattern=(-e '{')
 	printf '['
-	if [ -f "$file" ]; then
-		while IFS=$'\t' read -r name object value; do
-			printf '%s{"name": %s, "object": %s, "%s": %s}' "$sep" \
-				"$(json_string "$name")" "$(json_string "$object")" "$key" \
-				"$(json_string "$value")"
-			sep=', '
-		done < <(sed -n "s/^$kind \([^ ]*\) (\([^)]*\)): \(.*\)$/\1\t\2\t\3/p" "$file")
-	fi
+	[ ! -f "$file" ] || grep -F "${pattern[@]}" "$file" | paste -sd ',' | tr -d '\n'
 	printf ']'
-}
-
-# The lines of FILE that start with PREFIX, without it.
-lines_after() {
-	[ -f "$2" ] || return 0
-	sed -n "s/^$1//p" "$2"
 }
 
 outcome_of() {
 	case $1 in
-	0) echo ok ;;
-	1) echo build-failed ;;
-	2) echo bad-input ;;
-	3) echo nothing-to-patch ;;
-	4) echo refused ;;
-	130) echo interrupted ;;
+	"$KSPLICE_EXIT_OK") echo ok ;;
+	"$KSPLICE_EXIT_FAILED") echo build-failed ;;
+	"$KSPLICE_EXIT_BAD_INPUT") echo bad-input ;;
+	"$KSPLICE_EXIT_NOTHING") echo nothing-to-patch ;;
+	"$KSPLICE_EXIT_REFUSED") echo refused ;;
+	"$KSPLICE_EXIT_INTERRUPTED") echo interrupted ;;
 	*) echo failed ;;
 	esac
 }
 
 # write_report EXIT_CODE: the report on stdout.
 write_report() {
-	local rc=$1 pg=$work/patchgen.log ko= links=() refusals=() module=null
+	local rc=$1 records=$work/patchgen.records ko= refusals module=null
 	[ -z "${module_path:-}" ] || ko=$module_path
 	if [ -n "$ko" ] && [ -f "$ko" ]; then
 		module=$(printf '{"path": %s, "size": %s, "sha256": "%s", "signed": %s}' \
@@ -70,9 +62,12 @@ write_report() {
 			"$(sha256sum "$ko" | cut -d' ' -f1)" \
 			"$(tail -c 28 "$ko" | cmp -s - <(printf '~Module signature appended~\n') && echo true || echo false)")
 	fi
-	mapfile -t links < <(lines_after 'link ' "$pg")
-	mapfile -t refusals < <(lines_after 'patchgen: ' "$pg")
-	[ "$rc" -ne 4 ] || [ -z "${last_message:-}" ] || refusals+=("$last_message")
+	refusals=$(json_records "$records" refusal)
+	# create's own refusal (a Makefile change) or its summary of patchgen's.
+	if [ "$rc" -eq "$KSPLICE_EXIT_REFUSED" ] && [ -n "${last_message:-}" ]; then
+		refusals="${refusals%]}$([ "$refusals" = '[]' ] || echo ', ')"
+		refusals+="{\"kind\": \"refusal\", \"name\": null, \"object\": null, \"text\": $(json_string "$last_message")}]"
+	fi
 	printf '{\n'
 	printf '  "id": %s,\n' "$(json_string "${id:-}")"
 	printf '  "description": %s,\n' "$(json_string "${description:-}")"
@@ -87,11 +82,13 @@ write_report() {
 	printf '  "objects": %s,\n' "$(json_strings ${objs[@]+"${objs[@]}"})"
 	printf '  "compiled": %s,\n' "$(json_strings ${compiled[@]+"${compiled[@]}"})"
 	printf '  "left_changed": %s,\n' "$(json_strings ${left_changed[@]+"${left_changed[@]}"})"
-	printf '  "functions": %s,\n' "$(json_named replace why "$pg")"
-	printf '  "new_symbols": %s,\n' "$(json_named new kind "$pg")"
-	printf '  "hooks": %s,\n' "$(json_named hook kind "$pg")"
-	printf '  "links": %s,\n' "$(json_strings ${links[@]+"${links[@]}"})"
-	printf '  "refusals": %s,\n' "$(json_strings ${refusals[@]+"${refusals[@]}"})"
+	printf '  "functions": %s,\n' "$(json_records "$records" replace)"
+	printf '  "new_symbols": %s,\n' "$(json_records "$records" new)"
+	printf '  "hooks": %s,\n' "$(json_records "$records" hook)"
+	printf '  "links": %s,\n' "$(json_records "$records" link)"
+	printf '  "notes": %s,\n' "$(json_records "$records" note redirect same tracepoint)"
+	printf '  "refusals": %s,\n' "$refusals"
+	printf '  "patchgen": %s,\n' "$(json_records "$records")"
 	printf '  "module": %s,\n' "$module"
 	printf '  "timings_ms": {"rebuild": %d, "compare": %d, "module": %d, "total": %d},\n' \
 		"${ms_rebuild:-0}" "${ms_compare:-0}" "${ms_module:-0}" "$(( $(now_ms) - start_ms ))"

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 home=${KSPLICE_HOME:?}
+source "$home/build/kbuild/contract.sh" 2>/dev/null ||
+	{ echo "ksplice setup: ksplice is not built in $home: run make there" >&2; exit 2; }
 undo=0
 if [ "${1:-}" = "--undo" ]; then
 	undo=1
@@ -20,7 +22,7 @@ line="-include \$(srctree)/.ksplice.mk $marker"
 
 if [ ! -f "$mk" ] || ! grep -q '^KERNELRELEASE\|^VERSION = ' "$mk"; then
 	echo "ksplice setup: $kdir is not a kernel source tree" >&2
-	exit 2
+	exit "$KSPLICE_EXIT_BAD_INPUT"
 fi
 
 if [ $undo -eq 1 ]; then

@@ -74,10 +74,9 @@ static struct hash_group type_group(const struct fingerprint_table *table,
 {
 	struct hash_group group = { 0 };
 
-	for (size_t i = 0; i < table->nr_types; i++)
-		if (!strcmp(table->types[i].kind, type->kind) &&
-		    !strcmp(table->types[i].name, type->name))
-			group_add(&group, table->types[i].layout);
+	for (size_t i = fingerprint_pair_first(&table->type_keys, type->kind, type->name);
+	     i != NAME_NONE; i = name_index_next(&table->type_keys, i))
+		group_add(&group, table->types[i].layout);
 	return group;
 }
 
@@ -102,9 +101,9 @@ static struct hash_group data_group(const struct fingerprint_table *table, const
 {
 	struct hash_group group = { 0 };
 
-	for (size_t i = 0; i < table->nr_vars; i++)
-		if (!strcmp(table->vars[i].key, key))
-			group_add(&group, table->vars[i].noline);
+	for (size_t i = name_index_first(&table->var_keys, key); i != NAME_NONE;
+	     i = name_index_next(&table->var_keys, i))
+		group_add(&group, table->vars[i].noline);
 	return group;
 }
 
@@ -134,8 +133,8 @@ int compare_unit_data(const struct unit *unit)
 		pre_sym = object_symbol(&unit->pre, pre_name ? pre_name : var->name);
 		image = sym && pre_sym ? embedded_image_change(pre_sym, sym) : IMAGE_NONE;
 		if (image == IMAGE_BUILD_ID_ONLY) {
-			printf("same %s (%s): an embedded ELF image whose build id alone changed\n",
-			       var->name, unit->name);
+			found("same", var->name, unit->name,
+			      "an embedded ELF image whose build id alone changed");
 			continue;
 		}
 		if (image == IMAGE_CHANGED)
@@ -159,12 +158,6 @@ bool same_code(const struct fingerprint *a, const struct fingerprint *b)
 	return a->strict == b->strict || a->noline == b->noline;
 }
 
-static bool same_clone_group(const struct fingerprint *fn, const struct fingerprint *clone)
-{
-	return fn->origin && !strcmp(fn->origin, clone->origin) &&
-	       !strcmp(fn->clone_kind, clone->clone_kind);
-}
-
 /* Clones in TABLE of CLONE's origin and kind; *SAME: one with its code. */
 static size_t clone_group(const struct fingerprint_table *table,
 			  const struct fingerprint *clone, const struct fingerprint **one,
@@ -173,11 +166,10 @@ static size_t clone_group(const struct fingerprint_table *table,
 	size_t count = 0;
 
 	*one = *same = NULL;
-	for (size_t i = 0; i < table->nr_fns; i++) {
+	for (size_t i = fingerprint_pair_first(&table->clones, clone->origin, clone->clone_kind);
+	     i != NAME_NONE; i = name_index_next(&table->clones, i)) {
 		const struct fingerprint *fn = &table->fns[i];
 
-		if (!same_clone_group(fn, clone))
-			continue;
 		*one = fn;
 		count++;
 		if (same_code(fn, clone) &&
@@ -211,12 +203,11 @@ const struct fingerprint *pre_function_of(const struct unit *unit,
 	if (pre_same)
 		return pre_same;
 	/* New, unless a pre clone lost its code and may have become this. */
-	for (size_t i = 0; i < unit->pre_fp.nr_fns; i++) {
+	for (size_t i = fingerprint_pair_first(&unit->pre_fp.clones, post->origin, post->clone_kind);
+	     i != NAME_NONE; i = name_index_next(&unit->pre_fp.clones, i)) {
 		const struct fingerprint *pre = &unit->pre_fp.fns[i];
 		const struct fingerprint *same;
 
-		if (!same_clone_group(pre, post))
-			continue;
 		clone_group(&unit->post_fp, pre, &unused, &same);
 		if (!same) {
 			*ambiguous = true;
@@ -229,28 +220,22 @@ const struct fingerprint *pre_function_of(const struct unit *unit,
 /* The pre name of the data object the post build calls POST_NAME. */
 const char *pre_data_name_of(const struct unit *unit, const char *post_name)
 {
-	const char *key = NULL, *found = NULL;
-	int matches = 0;
+	size_t post = name_index_first(&unit->post_fp.var_names, post_name), pre;
 
-	for (size_t i = 0; i < unit->post_fp.nr_vars && !key; i++)
-		if (!strcmp(unit->post_fp.vars[i].name, post_name))
-			key = unit->post_fp.vars[i].key;
-	for (size_t i = 0; key && i < unit->pre_fp.nr_vars; i++) {
-		if (!strcmp(unit->pre_fp.vars[i].key, key)) {
-			found = unit->pre_fp.vars[i].name;
-			matches++;
-		}
-	}
-	return matches == 1 ? found : NULL;
+	if (post == NAME_NONE)
+		return NULL;
+	pre = name_index_first(&unit->pre_fp.var_keys, unit->post_fp.vars[post].key);
+	if (pre == NAME_NONE || name_index_next(&unit->pre_fp.var_keys, pre) != NAME_NONE)
+		return NULL;
+	return unit->pre_fp.vars[pre].name;
 }
 
 static const struct data_fingerprint *data_record(const struct fingerprint_table *table,
 						  const char *name)
 {
-	for (size_t i = 0; i < table->nr_vars; i++)
-		if (!strcmp(table->vars[i].name, name))
-			return &table->vars[i];
-	return NULL;
+	size_t i = name_index_first(&table->var_names, name);
+
+	return i == NAME_NONE ? NULL : &table->vars[i];
 }
 
 /*

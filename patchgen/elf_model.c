@@ -128,6 +128,69 @@ static int read_relocs(struct object *obj)
 	return 0;
 }
 
+static int compare_by_addr(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol *const *)a, *y = *(struct symbol *const *)b;
+
+	if (x->sym.st_value != y->sym.st_value)
+		return x->sym.st_value < y->sym.st_value ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Name indexes and each section's functions and objects by address. */
+static void index_object(struct object *obj)
+{
+	const char **secs = xcalloc(obj->nr_secs, sizeof(*secs));
+	const char **syms = xcalloc(obj->nr_syms, sizeof(*syms));
+	const char **funcs = xcalloc(obj->nr_syms, sizeof(*funcs));
+
+	for (size_t i = 1; i < obj->nr_secs; i++)
+		secs[i] = obj->secs[i].name;
+	for (size_t i = 1; i < obj->nr_syms; i++) {
+		struct symbol *sym = &obj->syms[i];
+
+		if (sym->type != STT_SECTION && sym->type != STT_FILE)
+			syms[i] = sym->name;
+		if (sym->type == STT_FUNC && sym->sec)
+			funcs[i] = sym->name;
+		if (sym->sec && (sym->type == STT_FUNC || sym->type == STT_OBJECT))
+			sym->sec->nr_by_addr++;
+	}
+	name_index_build(&obj->sec_names, secs, obj->nr_secs);
+	name_index_build(&obj->sym_names, syms, obj->nr_syms);
+	name_index_build(&obj->func_names, funcs, obj->nr_syms);
+
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		struct section *sec = &obj->secs[i];
+
+		sec->by_addr = xcalloc(sec->nr_by_addr, sizeof(*sec->by_addr));
+		sec->end_so_far = xcalloc(sec->nr_by_addr, sizeof(*sec->end_so_far));
+		sec->nr_by_addr = 0;
+	}
+	for (size_t i = 1; i < obj->nr_syms; i++) {
+		struct symbol *sym = &obj->syms[i];
+
+		if (sym->sec && (sym->type == STT_FUNC || sym->type == STT_OBJECT))
+			sym->sec->by_addr[sym->sec->nr_by_addr++] = sym;
+	}
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		struct section *sec = &obj->secs[i];
+		unsigned long furthest = 0;
+
+		qsort(sec->by_addr, sec->nr_by_addr, sizeof(*sec->by_addr), compare_by_addr);
+		for (size_t j = 0; j < sec->nr_by_addr; j++) {
+			unsigned long start = sec->by_addr[j]->sym.st_value;
+			unsigned long size = sec->by_addr[j]->sym.st_size ? sec->by_addr[j]->sym.st_size : 1;
+			/* Saturating: bad objects have huge sizes. */
+			unsigned long end = start + size < start ? ~0ul : start + size;
+
+			if (end > furthest)
+				furthest = end;
+			sec->end_so_far[j] = furthest;
+		}
+	}
+}
+
 int object_open(struct object *obj, const char *path)
 {
 	GElf_Ehdr ehdr;
@@ -146,6 +209,7 @@ int object_open(struct object *obj, const char *path)
 		return error("%s: not an x86-64 relocatable object", path);
 	if (read_sections(obj) || read_symbols(obj) || read_relocs(obj))
 		return -1;
+	index_object(obj);
 	return 0;
 }
 
@@ -158,7 +222,12 @@ void object_close(struct object *obj)
 	for (size_t i = 0; i < obj->nr_secs; i++) {
 		free(obj->secs[i].relocs);
 		free(obj->secs[i].carried);
+		free(obj->secs[i].by_addr);
+		free(obj->secs[i].end_so_far);
 	}
+	name_index_free(&obj->sec_names);
+	name_index_free(&obj->sym_names);
+	name_index_free(&obj->func_names);
 	free(obj->secs);
 	free(obj->syms);
 	memset(obj, 0, sizeof(*obj));
@@ -166,50 +235,82 @@ void object_close(struct object *obj)
 
 struct section *object_section(const struct object *obj, const char *name)
 {
-	for (size_t i = 1; i < obj->nr_secs; i++)
-		if (!strcmp(obj->secs[i].name, name))
-			return &obj->secs[i];
-	return NULL;
+	size_t i = name_index_first(&obj->sec_names, name);
+
+	return i == NAME_NONE ? NULL : &obj->secs[i];
 }
 
 struct symbol *object_symbol(const struct object *obj, const char *name)
 {
-	for (size_t i = 1; i < obj->nr_syms; i++)
-		if (obj->syms[i].type != STT_SECTION && obj->syms[i].type != STT_FILE &&
-		    !strcmp(obj->syms[i].name, name))
-			return &obj->syms[i];
-	return NULL;
+	size_t i = name_index_first(&obj->sym_names, name);
+
+	return i == NAME_NONE ? NULL : &obj->syms[i];
 }
 
 struct symbol *object_func(const struct object *obj, const char *name)
 {
-	for (size_t i = 1; i < obj->nr_syms; i++)
-		if (obj->syms[i].type == STT_FUNC && obj->syms[i].sec &&
-		    !strcmp(obj->syms[i].name, name))
-			return &obj->syms[i];
-	return NULL;
+	size_t i = name_index_first(&obj->func_names, name);
+
+	return i == NAME_NONE ? NULL : &obj->syms[i];
 }
 
+/*
+ * The largest function or object that covers OFF (the first in the
+ * symbol table among equals): a binary search for the last one starting
+ * at or before OFF, then back while an earlier one may still reach it.
+ */
 struct symbol *section_symbol_at(const struct object *obj,
 				 const struct section *sec, long off)
 {
 	struct symbol *best = NULL;
 	unsigned long at = (unsigned long)off;
+	size_t lo = 0, hi = sec->nr_by_addr;
 
+	(void)obj;
 	if (off < 0)
 		return NULL;
-	for (size_t i = 1; i < obj->nr_syms; i++) {
-		struct symbol *sym = &obj->syms[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->by_addr[mid]->sym.st_value <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0 && sec->end_so_far[i] > at;) {
+		struct symbol *sym = sec->by_addr[i];
 		unsigned long start = sym->sym.st_value, size = sym->sym.st_size;
 
-		if (sym->sec != sec || (sym->type != STT_FUNC && sym->type != STT_OBJECT))
-			continue;
 		/* at - start, not start + size: bad objects have huge sizes. */
-		if (at >= start && (at - start < size || (size == 0 && at == start)))
-			if (!best || best->sym.st_size < sym->sym.st_size)
-				best = sym;
+		if (!(at - start < size || (size == 0 && at == start)))
+			continue;
+		if (!best || best->sym.st_size < size ||
+		    (best->sym.st_size == size && sym->index < best->index))
+			best = sym;
 	}
 	return best;
+}
+
+size_t section_first_reloc(const struct section *sec, unsigned long offset)
+{
+	size_t lo = 0, hi = sec->nr_relocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->relocs[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct reloc *section_reloc_at(const struct section *sec, unsigned long offset)
+{
+	size_t i = section_first_reloc(sec, offset);
+
+	return i < sec->nr_relocs && sec->relocs[i].offset == offset ? &sec->relocs[i] : NULL;
 }
 
 bool section_is_text(const struct section *sec)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "name_index.h"
+
 struct symbol;
 
 struct reloc {
@@ -28,6 +30,10 @@ struct section {
 	struct reloc *relocs;		/* sorted by offset */
 	size_t nr_relocs;
 	struct symbol *sym;		/* its STT_SECTION symbol, if any */
+	/* Its functions and objects by address, and the furthest end so far. */
+	struct symbol **by_addr;
+	unsigned long *end_so_far;
+	size_t nr_by_addr;
 	int out;			/* output section index, or -1 */
 	bool *carried;			/* special tables: entries taken */
 };
@@ -49,6 +55,9 @@ struct object {
 	size_t nr_secs;
 	struct symbol *syms;
 	size_t nr_syms;
+	struct name_index sec_names;	/* sections */
+	struct name_index sym_names;	/* symbols but sections and files */
+	struct name_index func_names;	/* defined functions */
 };
 
 int object_open(struct object *obj, const char *path);
@@ -61,6 +70,11 @@ struct symbol *object_func(const struct object *obj, const char *name);
 /* The named function or object in sec that covers off, or NULL. */
 struct symbol *section_symbol_at(const struct object *obj,
 				 const struct section *sec, long off);
+
+/* The first relocation of SEC at or after OFFSET (nr_relocs if none). */
+size_t section_first_reloc(const struct section *sec, unsigned long offset);
+/* The first relocation of SEC at OFFSET, or NULL. */
+const struct reloc *section_reloc_at(const struct section *sec, unsigned long offset);
 
 bool section_is_text(const struct section *sec);
 bool section_is_alloc(const struct section *sec);

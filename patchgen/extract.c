@@ -265,9 +265,8 @@ static int add_kernel_reloc(struct patch *patch, struct unit *unit, int out_sec,
 		return refuse("%s: the fix references the static %s, and %s has %d "
 			      "symbols of that name", unit->name, name, where(unit), count);
 	if (anchor.symbol)
-		printf("link %s (%s): %s has %d symbols of that name; found by its "
-		       "object's %s%+ld\n", name, unit->name, where(unit), count,
-		       anchor.symbol, anchor.offset);
+		found("link", name, unit->name, "%s has %d symbols of that name; found by its "
+		      "object's %s%+ld", where(unit), count, anchor.symbol, anchor.offset);
 	patch->krelocs = xrealloc(patch->krelocs,
 				  (patch->nr_krelocs + 1) * sizeof(*patch->krelocs));
 	patch->krelocs[patch->nr_krelocs++] = (struct ksplice_reloc_out){
@@ -682,13 +681,13 @@ static int link_address_taken(struct patch *patch, struct unit *unit, const stru
 	if (!running || !changed || !running->sec || !running->sec->bytes)
 		return 1;
 	if (!call_can_land(unit, running)) {
-		printf("note %s (%s): the new code takes the address of its new %s, "
-		       "which the running one cannot stand in for (IBT); it must not "
-		       "be in use after undo\n", target->name, unit->name, target->name);
+		found("note", target->name, unit->name, "the new code takes the address of its "
+		      "new %s, which the running one cannot stand in for (IBT); it must not "
+		      "be in use after undo", target->name);
 		return 1;
 	}
-	printf("link %s (%s): its address, as the new code takes it, is the running "
-	       "function's\n", running->name, unit->name);
+	found("link", running->name, unit->name,
+	      "its address, as the new code takes it, is the running function's");
 	return link_kernel(patch, unit, out_sec, r->offset, r, running->name, running,
 			   running->bind != STB_LOCAL, delta);
 }
@@ -978,9 +977,9 @@ static int redirect_callers(struct patch *patch, struct unit *unit, const struct
 		*why_not = ", and nothing of the fix calls it";
 		return 1;
 	}
-	printf("redirect %s (%s): %lu bytes long, too short to hold a jump; the functions "
-	       "that call it are replaced instead\n", pre->name, unit->name,
-	       (unsigned long)pre->sym.st_size);
+	found("redirect", pre->name, unit->name, "%lu bytes long, too short to hold a jump; "
+	      "the functions that call it are replaced instead",
+	      (unsigned long)pre->sym.st_size);
 	for (size_t s = 0; s < unit->post.nr_secs; s++) {
 		const struct section *sec = &unit->post.secs[s];
 
@@ -1041,8 +1040,8 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	skip = jump_offset(unit, pre);
 	filler = size < skip + 5 ? alignment_filler(&unit->pre, pre) : 0;
 	if (size < skip + 5 && size + filler >= skip + 5) {
-		printf("note %s (%s): %lu bytes long; the jump also takes the %lu bytes of "
-		       "alignment filler after it\n", name, unit->name, size, filler);
+		found("note", name, unit->name, "%lu bytes long; the jump also takes the %lu "
+		      "bytes of alignment filler after it", size, filler);
 		size += filler;
 	}
 	if (size < skip + 5) {
@@ -1150,8 +1149,8 @@ void print_new_symbols(const struct unit *units, size_t nr_units)
 			    (sym->type != STT_FUNC && sym->type != STT_OBJECT) ||
 			    object_symbol(&unit->pre, sym->name))
 				continue;
-			printf("new %s (%s): %s\n", sym->name, unit->name,
-			       sym->type == STT_FUNC ? "function" : "data");
+			found("new", sym->name, unit->name, "%s",
+			      sym->type == STT_FUNC ? "function" : "data");
 		}
 	}
 }

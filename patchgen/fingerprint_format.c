@@ -46,10 +46,93 @@ static bool parse_hash(const char *text, uint64_t *value)
 	return *end == '\0';
 }
 
+/* Indexes the functions read so far, unless it is current. */
+static void index_functions(struct fingerprint_table *table)
+{
+	const char **keys;
+
+	if (table->fn_names.slots && table->fn_names_count == table->nr_fns)
+		return;
+	name_index_free(&table->fn_names);
+	keys = calloc(table->nr_fns ? table->nr_fns : 1, sizeof(*keys));
+	if (!keys) {
+		perror("ksplice");
+		exit(1);
+	}
+	for (size_t i = 0; i < table->nr_fns; i++)
+		keys[i] = table->fns[i].name;
+	name_index_build(&table->fn_names, keys, table->nr_fns);
+	table->fn_names_count = table->nr_fns;
+}
+
 /* The record whose "fn" line came first; clone/inline lines follow them. */
 static struct fingerprint *function_of(struct fingerprint_table *table, const char *name)
 {
+	index_functions(table);
 	return (struct fingerprint *)fingerprint_find(table, name);
+}
+
+const char *fingerprint_pair_key(char *buf, size_t size, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la + lb + 2 > size) {
+		fprintf(stderr, "ksplice: a name pair longer than its key\n");
+		exit(1);
+	}
+	memcpy(buf, a, la);
+	buf[la] = '\t';
+	memcpy(buf + la + 1, b, lb + 1);
+	return buf;
+}
+
+static const char *pair_key(struct fingerprint_table *table, const char *a, const char *b)
+{
+	size_t len = strlen(a) + strlen(b) + 2;
+	char *key = malloc(len);
+
+	table->pair_keys = grow(table->pair_keys, table->nr_pair_keys, sizeof(char *));
+	if (!key) {
+		perror("ksplice");
+		exit(1);
+	}
+	table->pair_keys[table->nr_pair_keys++] = key;
+	return fingerprint_pair_key(key, len, a, b);
+}
+
+static const char **key_array(size_t n)
+{
+	const char **keys = calloc(n ? n : 1, sizeof(*keys));
+
+	if (!keys) {
+		perror("ksplice");
+		exit(1);
+	}
+	return keys;
+}
+
+/* Every index, once the whole table is read. */
+static void index_table(struct fingerprint_table *table)
+{
+	const char **clones = key_array(table->nr_fns);
+	const char **var_names = key_array(table->nr_vars);
+	const char **var_keys = key_array(table->nr_vars);
+	const char **types = key_array(table->nr_types);
+
+	index_functions(table);
+	for (size_t i = 0; i < table->nr_fns; i++)
+		if (table->fns[i].origin)
+			clones[i] = pair_key(table, table->fns[i].origin, table->fns[i].clone_kind);
+	for (size_t i = 0; i < table->nr_vars; i++) {
+		var_names[i] = table->vars[i].name;
+		var_keys[i] = table->vars[i].key;
+	}
+	for (size_t i = 0; i < table->nr_types; i++)
+		types[i] = pair_key(table, table->types[i].kind, table->types[i].name);
+	name_index_build(&table->clones, clones, table->nr_fns);
+	name_index_build(&table->var_names, var_names, table->nr_vars);
+	name_index_build(&table->var_keys, var_keys, table->nr_vars);
+	name_index_build(&table->type_keys, types, table->nr_types);
 }
 
 static int parse_record(struct fingerprint_table *table, char **field, int n)
@@ -133,14 +216,14 @@ static int parse_line(struct fingerprint_table *table, char *line, size_t lineno
 	int n = 0;
 
 	if (lineno == 1) {
-		if (sscanf(line, "ksplice-fingerprints %d", &table->version) != 1) {
+		if (sscanf(line, KSPLICE_FINGERPRINT_MAGIC " %d", &table->version) != 1) {
 			snprintf(err, err_size, "fingerprint section has no header");
 			return -1;
 		}
-		if (table->version != FINGERPRINT_VERSION) {
+		if (table->version != KSPLICE_FINGERPRINT_FORMAT) {
 			snprintf(err, err_size, "fingerprint format %d, this ksplice reads %d "
 				 "(rebuild the kernel with this ksplice's plugin)",
-				 table->version, FINGERPRINT_VERSION);
+				 table->version, KSPLICE_FINGERPRINT_FORMAT);
 			return -1;
 		}
 		return 0;
@@ -183,6 +266,8 @@ int fingerprint_table_parse(const char *text, size_t size,
 	}
 	if (ret)
 		fingerprint_table_free(table);
+	else
+		index_table(table);
 	return ret;
 }
 
@@ -206,6 +291,14 @@ void fingerprint_table_free(struct fingerprint_table *table)
 		free(table->types[i].kind);
 		free(table->types[i].name);
 	}
+	name_index_free(&table->fn_names);
+	name_index_free(&table->clones);
+	name_index_free(&table->var_names);
+	name_index_free(&table->var_keys);
+	name_index_free(&table->type_keys);
+	for (size_t i = 0; i < table->nr_pair_keys; i++)
+		free(table->pair_keys[i]);
+	free(table->pair_keys);
 	free(table->fns);
 	free(table->vars);
 	free(table->types);
@@ -219,19 +312,32 @@ void fingerprint_table_free(struct fingerprint_table *table)
 const struct fingerprint *fingerprint_find(const struct fingerprint_table *table,
 					   const char *name)
 {
-	for (size_t i = 0; i < table->nr_fns; i++)
-		if (!strcmp(table->fns[i].name, name))
-			return &table->fns[i];
-	return NULL;
+	size_t i = name_index_first(&table->fn_names, name);
+
+	return i == NAME_NONE ? NULL : &table->fns[i];
+}
+
+size_t fingerprint_pair_first(const struct name_index *ix, const char *a, const char *b)
+{
+	char small[256], *key = small;
+	size_t len = strlen(a) + strlen(b) + 2, i;
+
+	if (len > sizeof(small) && !(key = malloc(len))) {
+		perror("ksplice");
+		exit(1);
+	}
+	i = name_index_first(ix, fingerprint_pair_key(key, len, a, b));
+	if (key != small)
+		free(key);
+	return i;
 }
 
 const struct type_fingerprint *type_fingerprint_find(const struct fingerprint_table *table,
 						     const char *kind, const char *name)
 {
-	for (size_t i = 0; i < table->nr_types; i++)
-		if (!strcmp(table->types[i].kind, kind) && !strcmp(table->types[i].name, name))
-			return &table->types[i];
-	return NULL;
+	size_t i = fingerprint_pair_first(&table->type_keys, kind, name);
+
+	return i == NAME_NONE ? NULL : &table->types[i];
 }
 
 /* Is the LEN-byte flag at FLAG one of the flags in LIST (hash first)? */

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FINGERPRINT_SECTION ".discard.ksplice.fingerprints"
-#define FINGERPRINT_VERSION 2
+#include "ksplice_contract.h"
+#include "name_index.h"
 
 struct fingerprint {
 	char *name;
@@ -48,7 +48,21 @@ struct fingerprint_table {
 	size_t nr_vars;
 	struct type_fingerprint *types;
 	size_t nr_types;
+	/* Indexes (name_index.h); groups by a pair key "A\tB". */
+	struct name_index fn_names;
+	size_t fn_names_count;		/* the functions fn_names covers */
+	struct name_index clones;	/* by origin and kind */
+	struct name_index var_names;
+	struct name_index var_keys;
+	struct name_index type_keys;	/* by kind and name */
+	char **pair_keys;		/* the strings of the pair keys */
+	size_t nr_pair_keys;
 };
+
+/* "A\tB" into BUF (SIZE bytes), for the pair-keyed indexes. */
+const char *fingerprint_pair_key(char *buf, size_t size, const char *a, const char *b);
+/* The first entry of IX under the pair key (A, B), or NAME_NONE. */
+size_t fingerprint_pair_first(const struct name_index *ix, const char *a, const char *b);
 
 /*
  * Parse SIZE bytes of section text.  0 on success; -1 with a message in

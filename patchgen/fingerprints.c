@@ -5,7 +5,7 @@
 
 int fingerprints_read(const struct object *obj, struct fingerprint_table *table)
 {
-	const struct section *sec = object_section(obj, FINGERPRINT_SECTION);
+	const struct section *sec = object_section(obj, KSPLICE_FINGERPRINT_SECTION);
 	char err[256];
 
 	if (!sec || !sec->bytes)

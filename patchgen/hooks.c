@@ -7,40 +7,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksplice_contract.h"
 #include "ksplice_hook_kinds.h"
 #include "patch.h"
 
-#define HOOK_ENTRY_SIZE 16	/* unsigned long kind; a function pointer */
-
-static const struct reloc *reloc_at(const struct section *sec, unsigned long offset)
-{
-	for (size_t i = 0; i < sec->nr_relocs; i++)
-		if (sec->relocs[i].offset == offset)
-			return &sec->relocs[i];
-	return NULL;
-}
-
 int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 {
-	struct section *sec = object_section(&unit->post, ".ksplice.hooks");
+	struct section *sec = object_section(&unit->post, KSPLICE_HOOKS_SECTION);
 
 	*added = false;
 	if (!sec)
 		return 0;
-	if (!sec->bytes || sec->sh.sh_size % HOOK_ENTRY_SIZE)
+	if (!sec->bytes || sec->sh.sh_size % KSPLICE_HOOK_ENTRY_SIZE)
 		return error("%s: .ksplice.hooks is not a table of hooks", unit->name);
-	for (unsigned long e = 0; e < sec->sh.sh_size; e += HOOK_ENTRY_SIZE) {
-		const struct reloc *r = reloc_at(sec, e + 8);
+	for (unsigned long e = 0; e < sec->sh.sh_size; e += KSPLICE_HOOK_ENTRY_SIZE) {
+		const struct reloc *r = section_reloc_at(sec, e + KSPLICE_HOOK_ENTRY_FN);
 		struct symbol *fn;
 		unsigned long kind;
 		long delta;
 
-		memcpy(&kind, sec->bytes + e, sizeof(kind));
+		memcpy(&kind, sec->bytes + e + KSPLICE_HOOK_ENTRY_KIND, sizeof(kind));
 		fn = r ? reloc_target(unit, r, &delta) : NULL;
 		if (!ksplice_hook_kind_name(kind) || !fn || fn->type != STT_FUNC ||
 		    !fn->sec || !section_is_text(fn->sec))
 			return error("%s: hook %lu of .ksplice.hooks is not a kind and a function "
-				     "of this object", unit->name, e / HOOK_ENTRY_SIZE);
+				     "of this object", unit->name, e / KSPLICE_HOOK_ENTRY_SIZE);
 		if (copy_section(patch, unit, fn->sec))
 			return -1;
 		patch->hooks = xrealloc(patch->hooks, (patch->nr_hooks + 1) * sizeof(*patch->hooks));
@@ -50,7 +41,7 @@ int carry_hooks(struct patch *patch, struct unit *unit, bool *added)
 			.offset = fn->sym.st_value + delta,
 			.name = fn->name,
 		};
-		printf("hook %s (%s): %s\n", fn->name, unit->name, ksplice_hook_kind_name(kind));
+		found("hook", fn->name, unit->name, "%s", ksplice_hook_kind_name(kind));
 		*added = true;
 	}
 	return 0;

@@ -6,12 +6,13 @@
  *   ksplice-patchgen --id ID --release REL --out DIR
  *       [--symvers Module.symvers ...] [--system-map System.map]
  *       [--module UNIT=MODULE.ko ...] [--build-id HEX] [--description TEXT]
- *       UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
+ *       [--report FILE] UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]
  *
  * --module says that UNIT is linked into a loadable module, not vmlinux.
  * --build-id is the target vmlinux's GNU build id: the core refuses the
  * patch on any other build of the same release. --description goes into
- * the module's .modinfo as ksplice_description.
+ * the module's .modinfo as ksplice_description. --report writes what the
+ * output lines say as JSON records, one per line (util.h).
  *
  * Exit codes: 0 patch written; 2 bad input; 3 nothing to patch;
  * 4 the fix cannot be applied live (the message says why).
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
 		"         [--symvers FILE] [--system-map FILE] [--module UNIT=MODULE.ko ...]\n"
-		"         [--build-id HEX] [--description TEXT]\n"
+		"         [--build-id HEX] [--description TEXT] [--report FILE]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
 		{ "module", required_argument, NULL, 'M' },
 		{ "build-id", required_argument, NULL, 'b' },
 		{ "description", required_argument, NULL, 'd' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:d:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:d:R:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			who.id = optarg;
@@ -114,13 +116,17 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			if (!*optarg || strspn(optarg, "0123456789abcdef") != strlen(optarg)) {
-				fprintf(stderr, "patchgen: --build-id wants lower-case hex\n");
+				error("--build-id wants lower-case hex");
 				return EXIT_BAD_INPUT;
 			}
 			who.build_id = optarg;
 			break;
 		case 'd':
 			who.description = optarg;
+			break;
+		case 'R':
+			if (report_open(optarg))
+				return EXIT_BAD_INPUT;
 			break;
 		case 'M':
 			if (!strchr(optarg, '=')) {
@@ -162,13 +168,13 @@ int main(int argc, char **argv)
 
 	/* A fix of hooks alone (set a value at apply, put it back at undo) is a patch. */
 	if (!patch.nr_funcs && !patch.nr_hooks) {
-		fprintf(stderr, "patchgen: nothing to patch: no function's code changed\n");
+		tell("nothing", "nothing to patch: no function's code changed");
 		return EXIT_NOTHING;
 	}
 	explain_changes(&patch, units, nr_units);
 	for (size_t i = 0; i < patch.nr_funcs; i++)
-		printf("replace %s (%s): %s\n", patch.funcs[i].name, patch.funcs[i].object,
-		       patch.funcs[i].why);
+		found("replace", patch.funcs[i].name, patch.funcs[i].object, "%s",
+		      patch.funcs[i].why);
 	print_new_symbols(units, nr_units);
 
 	snprintf(path, sizeof(path), "%s/patch.o", out);

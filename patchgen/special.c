@@ -126,18 +126,13 @@ static int each_table(const struct object *obj, const struct special_table *tab,
 static bool entry_target(const struct section *table, size_t entry_off,
 			 struct section **sec, unsigned long *off)
 {
-	for (size_t i = 0; i < table->nr_relocs; i++) {
-		const struct reloc *r = &table->relocs[i];
+	const struct reloc *r = section_reloc_at(table, entry_off);
 
-		if (r->offset != entry_off)
-			continue;
-		if (!r->sym->sec)
-			return false;
-		*sec = r->sym->sec;
-		*off = r->addend + (r->sym->type == STT_SECTION ? 0 : r->sym->sym.st_value);
-		return true;
-	}
-	return false;
+	if (!r || !r->sym->sec)
+		return false;
+	*sec = r->sym->sec;
+	*off = r->addend + (r->sym->type == STT_SECTION ? 0 : r->sym->sym.st_value);
+	return true;
 }
 
 static bool is_code_ref(const struct reloc *r)
@@ -386,10 +381,7 @@ static const char *function_at(const struct unit *unit, struct section *sec, uns
 
 static const struct reloc *jump_entry_key(const struct section *table, size_t entry_off)
 {
-	for (size_t i = 0; i < table->nr_relocs; i++)
-		if (table->relocs[i].offset == entry_off + JUMP_ENTRY_KEY)
-			return &table->relocs[i];
-	return NULL;
+	return section_reloc_at(table, entry_off + JUMP_ENTRY_KEY);
 }
 
 /*
@@ -409,9 +401,9 @@ static bool drop_tracepoint_site(struct unit *unit, const struct section *table,
 	if (!key || !key->sym->name || strncmp(key->sym->name, prefix, sizeof(prefix) - 1) ||
 	    kernel_symbol_exported(key->sym->name) || (key->addend & JUMP_ENTRY_BRANCH))
 		return false;
-	printf("tracepoint %s in %s stays off while the patch is applied (%s: vmlinux does "
-	       "not export its key)\n", key->sym->name + sizeof(prefix) - 1,
-	       function_at(unit, target, off), unit->name);
+	found("tracepoint", key->sym->name + sizeof(prefix) - 1, unit->name,
+	      "stays off in %s while the patch is applied (vmlinux does not export its key)",
+	      function_at(unit, target, off));
 	return true;
 }
 
@@ -483,11 +475,11 @@ static int carry_table(struct patch *patch, struct unit *unit, const struct spec
 				 function_at(unit, target, off));
 			patch->loader_reads = what;
 		}
-		for (size_t i = 0; i < table->nr_relocs; i++) {
+		for (size_t i = section_first_reloc(table, e);
+		     i < table->nr_relocs && table->relocs[i].offset < e + entsize; i++) {
 			const struct reloc *r = &table->relocs[i];
 
-			if (r->offset >= e && r->offset < e + entsize &&
-			    link_reference(patch, unit, out, at + r->offset - e, r)) {
+			if (link_reference(patch, unit, out, at + r->offset - e, r)) {
 				patch->loader_reads = NULL;
 				return -1;
 			}
@@ -528,9 +520,8 @@ static int link_values(struct patch *patch, struct unit *unit, const struct spec
 		linked++;
 	}
 	if (linked)
-		printf("link %s (%s): %zu runtime constant site(s) of the new code (in %s%s) get "
-		       "the running value\n", name, unit->name, linked, in,
-		       linked > 1 ? ", ..." : "");
+		found("link", name, unit->name, "%zu runtime constant site(s) of the new code "
+		      "(in %s%s) get the running value", linked, in, linked > 1 ? ", ..." : "");
 	return 0;
 }
 

@@ -8,12 +8,80 @@
 #include <string.h>
 
 bool refused;
+static FILE *records;
 
-static void report(const char *prefix, const char *fmt, va_list ap)
+int report_open(const char *path)
 {
-	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	records = fopen(path, "w");
+	if (!records)
+		return error("cannot write %s", path);
+	setvbuf(records, NULL, _IOLBF, 0);
+	return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void record(const char *kind, const char *name, const char *object, const char *text)
+{
+	if (!records)
+		return;
+	fputs("{\"kind\": ", records);
+	json_string(records, kind);
+	fputs(", \"name\": ", records);
+	json_string(records, name);
+	fputs(", \"object\": ", records);
+	json_string(records, object);
+	fputs(", \"text\": ", records);
+	json_string(records, text);
+	fputs("}\n", records);
+}
+
+void found(const char *kind, const char *name, const char *object, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	printf("%s %s (%s): %s\n", kind, name, object, text);
+	record(kind, name, object, text);
+}
+
+static void complain(const char *kind, const char *prefix, const char *fmt, va_list ap)
+{
+	char text[2048];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	fprintf(stderr, "%s%s\n", prefix, text);
+	record(kind, NULL, NULL, text);
+}
+
+void tell(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	complain(kind, "patchgen: ", fmt, ap);
+	va_end(ap);
 }
 
 int error(const char *fmt, ...)
@@ -21,7 +89,7 @@ int error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report("patchgen: ", fmt, ap);
+	complain("error", "patchgen: ", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -31,7 +99,7 @@ int refuse(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report("patchgen: cannot patch live: ", fmt, ap);
+	complain("refusal", "patchgen: cannot patch live: ", fmt, ap);
 	va_end(ap);
 	refused = true;
 	return -1;

@@ -5,14 +5,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ksplice_contract.h"
+
 /* Exit codes, shared with the ksplice command (docs/cli.md). */
 enum {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,
-	EXIT_BAD_INPUT = 2,
-	EXIT_NOTHING = 3,
-	EXIT_REFUSED = 4,
+	EXIT_OK = KSPLICE_EXIT_OK,
+	EXIT_FAILED = KSPLICE_EXIT_FAILED,
+	EXIT_BAD_INPUT = KSPLICE_EXIT_BAD_INPUT,
+	EXIT_NOTHING = KSPLICE_EXIT_NOTHING,
+	EXIT_REFUSED = KSPLICE_EXIT_REFUSED,
 };
+
+/*
+ * What patchgen finds: a line "KIND NAME (OBJECT): TEXT" on stdout and,
+ * after report_open(), a JSON record on its own line of that file:
+ * {"kind": KIND, "name": NAME, "object": OBJECT, "text": TEXT}. Errors
+ * and refusals are records too ("error", "refusal"), with null name and
+ * object. Kinds: replace, new, hook, link, note, redirect, same,
+ * tracepoint (docs/patchgen.md).
+ */
+int report_open(const char *path);
+void found(const char *kind, const char *name, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Prints "patchgen: ..." to stderr, as a record of KIND. */
+void tell(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints "patchgen: ..." to stderr and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

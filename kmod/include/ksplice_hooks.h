@@ -36,10 +36,13 @@
 #ifndef KSPLICE_HOOKS_H
 #define KSPLICE_HOOKS_H
 
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
+#include "ksplice_contract.h"
 #include "ksplice_hook_kinds.h"
 
 
@@ -55,9 +58,13 @@ struct ksplice_hook_entry {
 	};
 };
 
+static_assert(sizeof(struct ksplice_hook_entry) == KSPLICE_HOOK_ENTRY_SIZE);
+static_assert(offsetof(struct ksplice_hook_entry, kind) == KSPLICE_HOOK_ENTRY_KIND);
+static_assert(offsetof(struct ksplice_hook_entry, run) == KSPLICE_HOOK_ENTRY_FN);
+
 #define __KSPLICE_HOOK(name, kind, field, fn)				\
 	static const struct ksplice_hook_entry __ksplice_##name##_##fn	\
-	__used __section(".ksplice.hooks") = { kind, { .field = fn } }
+	__used __section(KSPLICE_HOOKS_SECTION) = { kind, { .field = fn } }
 
 #define KSPLICE_PRE_APPLY(fn)						\
 	__KSPLICE_HOOK(pre_apply, KSPLICE_HOOK_PRE_APPLY, check, fn)
