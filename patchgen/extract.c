@@ -139,13 +139,9 @@ int unit_symbol_count(const struct unit *unit, const char *name)
 
 	if (!unit->module)
 		return kernel_symbol_count(name);
-	for (size_t i = 1; i < unit->ko.nr_syms; i++) {
-		const struct symbol *sym = &unit->ko.syms[i];
-
-		if (sym->sym.st_shndx != SHN_UNDEF && sym->type != STT_SECTION &&
-		    sym->type != STT_FILE && !strcmp(sym->name, name))
-			count++;
-	}
+	for (size_t i = name_index_first(&unit->ko.sym_names, name); i != NAME_NONE;
+	     i = name_index_next(&unit->ko.sym_names, i))
+		count += unit->ko.syms[i].sym.st_shndx != SHN_UNDEF;
 	return count;
 }
 
@@ -246,13 +242,13 @@ static size_t unresolved_stub(struct patch *patch)
 /*
  * A ksplice relocation of TYPE against NAME in the running kernel, which
  * the core finds by name, or from an anchor when several statics share
- * it; PRE: its pre-build symbol, if any.
+ * it; PRE: its pre-build symbol, if any; COUNT: the symbols of that name
+ * where the unit is linked.
  */
 static int add_kernel_reloc(struct patch *patch, struct unit *unit, int out_sec,
-			    unsigned long out_offset, const char *name,
+			    unsigned long out_offset, const char *name, int count,
 			    const struct symbol *pre, bool global, long addend, int type)
 {
-	int count = unit_symbol_count(unit, name);
 	struct anchor anchor = { 0 };
 
 	if (count == 0 && unit->module)
@@ -284,7 +280,8 @@ int link_kernel_value(struct patch *patch, struct unit *unit, int out_sec,
 
 	if (pre && !pre->sec)
 		pre = NULL;	/* declared, defined elsewhere */
-	return add_kernel_reloc(patch, unit, out_sec, out_offset, name, pre,
+	return add_kernel_reloc(patch, unit, out_sec, out_offset, name,
+				unit_symbol_count(unit, name), pre,
 				!pre || pre->bind != STB_LOCAL, 0, type);
 }
 
@@ -316,7 +313,8 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 	if (type < 0)
 		return refuse("%s: relocation type %u against %s is not supported",
 			      unit->name, r->type, name);
-	if (add_kernel_reloc(patch, unit, out_sec, out_offset, name, pre, global, addend, type))
+	if (add_kernel_reloc(patch, unit, out_sec, out_offset, name, count, pre, global,
+			     addend, type))
 		return -1;
 	/*
 	 * A call or jump the core resolves has no ELF relocation, and objtool,
