@@ -136,8 +136,8 @@ struct ksplice_mismatch {
 
 /*
  * Run-pre check: does the running code at addr equal the pre build's,
- * ignoring the bytes that legitimately differ at run time? If not, and
- * where is given, says where, so that the refusal can name the byte.
+ * ignoring the bytes that legitimately differ at run time? If not, says
+ * where, so that the refusal can name the byte.
  */
 static bool running_code_matches(const struct ksplice_func *func,
 				 unsigned long addr,
@@ -152,9 +152,7 @@ static bool running_code_matches(const struct ksplice_func *func,
 	for (off = 0; off < func->pre_size; off += len) {
 		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
 		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len)) {
-			if (where)
-				*where = (struct ksplice_mismatch){ .off = off,
-								    .unreadable = true };
+			*where = (struct ksplice_mismatch){ .off = off, .unreadable = true };
 			return false;
 		}
 		for (i = 0; i < len; i++) {
@@ -165,10 +163,8 @@ static bool running_code_matches(const struct ksplice_func *func,
 				continue;
 			if (buf[i] == func->pre_bytes[off + i])
 				continue;
-			if (where)
-				*where = (struct ksplice_mismatch){
-					.off = off + i, .running = buf[i],
-					.pre = func->pre_bytes[off + i] };
+			*where = (struct ksplice_mismatch){ .off = off + i, .running = buf[i],
+							    .pre = func->pre_bytes[off + i] };
 			return false;
 		}
 	}
