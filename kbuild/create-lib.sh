@@ -20,6 +20,30 @@ has_fingerprints() {
 	readelf -S -W "$1" 2>/dev/null | grep -F "$KSPLICE_FINGERPRINT_SECTION" >/dev/null
 }
 
+# The object a .cmd record is for: dir/.x.o.cmd -> dir/x.o
+kbuild_target() {
+	local d=${1%/*} b=${1##*/}
+	[ "$d" != "$1" ] || d=.
+	b=${b%.cmd}
+	b=${b#.}
+	d=$d/$b
+	echo "${d#./}"
+}
+
+# The GNU build id of a vmlinux: which build the core accepts.
+vmlinux_build_id() {
+	{ readelf -n "$1" 2>/dev/null || true; } |
+		sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p; T; q'
+}
+
+# What the running kernel is made of: vmlinux.a, the lib.a archives the
+# link picks from, and the modules' objects (their NAME.mod lists).
+linked_objects() {
+	[ -f "$1/vmlinux.a" ] || return 0
+	(cd "$1" && { ar t vmlinux.a; find . -name lib.a -printf '%P\n' | xargs -r -n1 ar t;
+		find . -name '*.mod' -printf '%P\0' | xargs -0 -r cat; })
+}
+
 # The tree must be the running kernel's build, made with the plugin.
 check_built_tree() {
 	local f
