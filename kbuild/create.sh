@@ -217,7 +217,9 @@ for o in ${inputs[@]+"${inputs[@]}"}; do
 		e=$d/${e#.}.o
 		[ -n "${linked[$e]:-}" ] && [ "$(pre_object "$e")" = fingerprints ] || continue
 		embedders+=("$e")
-		printf '%s\n' "${objs[@]}" | grep -qxF "$e" || objs+=("$e")
+		# (Not printf | grep -q: under pipefail, printf killed by
+		# SIGPIPE once grep has its match would add it twice.)
+		[[ " ${objs[*]} " == *" $e "* ]] || objs+=("$e")
 	done
 	say "not comparing $o: not linked into vmlinux or a module${embedders[0]:+ (it is built into the image that ${embedders[*]} embeds, which is compared)}"
 done
