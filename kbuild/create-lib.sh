@@ -243,9 +243,10 @@ restore() {
 		rm -f "$kdir/$f"
 	done
 	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
+	# One cp for all (hundreds of prepare-stage files): times kept, and
+	# the directories' own left as they are.
 	if [ -d "$work/pre" ]; then
-		(cd "$work/pre" && find . -type f -print0) |
-			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
+		(cd "$work/pre" && find . -type f -print0 | xargs -0 -r cp -p --parents -t "$kdir")
 	fi
 	# A compile that fails or is interrupted leaves gcc's dependency file,
 	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
