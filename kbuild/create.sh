@@ -376,7 +376,7 @@ done
 # the lock serialises creates against one tree.
 core=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/core-$(printf '%s' "$kdir" | sha1sum | cut -c1-12)
 mkdir -p "$(dirname "$core")"
-KSPLICE_NO_SIGN=$((1 - sign)) flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
+KSPLICE_NO_SIGN=$(( sign == 0 || dry_run == 1 )) flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
 	{ cat "$work/core.log" >&2; die "$KSPLICE_EXIT_FAILED" "cannot build the ksplice core against $kdir"; }
 
 mkdir -p "$work/module"
