@@ -107,6 +107,8 @@ install: all
 	$(call wrapper,$(PREFIX)/lib/ksplice/$(PLUGIN),$(PREFIX)/lib/ksplice/$(CC_WRAPPER),$(BUILD)/bin/ksplice-gcc.installed)
 	install -D -m 0755 $(BUILD)/bin/ksplice-gcc.installed $(DESTDIR)$(PREFIX)/lib/ksplice/$(CC_WRAPPER)
 	ln -sfn ../lib/ksplice/$(CC_WRAPPER) $(DESTDIR)$(PREFIX)/bin/ksplice-gcc
+	# The scripts run build/bin/ksplice of KSPLICE_HOME (manifest pack, extract).
+	ln -sfn ../../../../bin/ksplice $(DESTDIR)$(PREFIX)/lib/ksplice/$(KSPLICE)
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/ksplice
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
 	install -D -m 0644 $(CONTRACT_SH) $(DESTDIR)$(PREFIX)/lib/ksplice/$(CONTRACT_SH)

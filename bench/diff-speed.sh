@@ -86,6 +86,45 @@ for point in "${points[@]}"; do
 	json_rows+=("{\"units\": $units, \"functions_per_unit\": $functions, \"functions\": $total, \"replaced\": $replaced, \"wall_ms\": {\"median\": $median, \"all\": [$(IFS=,; echo "${walls[*]}")]}, \"peak_rss_kb\": $rss}")
 done
 
+# One real object with every special section a distro kernel has:
+# kernel/sched/core.o of the distro-6.1 test kernel (built if it is not
+# cached), one function changed by a nop (bench/fix-n-functions.py), the
+# pre/post pair as create leaves it. (Its ORC tables: with IBT, 6.1's
+# objtool writes them into vmlinux.o, not into each object; the row
+# counts the object's own .orc_unwind sections.)
+real=${KSPLICE_BENCH_REAL_OBJECT:-kernel/sched/core.o}
+if [ "$real" != none ]; then
+	real_kdir=$(KSPLICE_TEST_KERNEL=distro-6.1 bash -c 'home=$1; source "$home/tests/lib/kernel.sh"; echo "$kdir"' _ "$home")
+	KSPLICE_TEST_KERNEL=distro-6.1 make -s -C "$home" test-kernel >&2
+	dir=$work/real
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	python3 "$home/bench/fix-n-functions.py" "$real_kdir" "${real%.o}.c" 1 > "$dir/fix.patch"
+	"$home/build/bin/ksplice" create --patch "$dir/fix.patch" --kdir "$real_kdir" --dry-run --keep-work \
+		>/dev/null 2>"$dir/create.err"
+	kept=$(sed -n 's/^ksplice create: work files kept in //p' "$dir/create.err" | tail -1)
+	[ -f "$kept/post/$real" ] || { echo "diff-speed: create kept no $real:" >&2; tail -5 "$dir/create.err" >&2; exit 1; }
+	cp "$kept/pre/$real" "$dir/pre.o"
+	cp "$kept/post/$real" "$dir/post.o"
+	rm -rf "$kept"
+	cp "$real_kdir/System.map" "$dir/System.map"
+	args=(--symvers "$real_kdir/Module.symvers" "$real" "$dir/pre.o" "$dir/post.o")
+	walls=()
+	rss=0
+	for _ in $(seq "$rounds"); do
+		read -r ms kb < <(run_once)
+		walls+=("$ms")
+		[ "$kb" -le "$rss" ] || rss=$kb
+	done
+	replaced=$(grep -c '^replace ' "$dir/run/out" || true)
+	total=$("$home/build/bin/ksplice" fingerprints --json "$dir/pre.o" |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["functions"]))')
+	orc=$(readelf -SW "$dir/pre.o" | grep -c '\.orc_unwind' || true)
+	median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	rows+=("| 1 real: $real (distro-6.1, $orc .orc_unwind sections) | $total | $median ms | $(awk -v m="$median" -v n="$total" 'BEGIN { printf "%.1f", m * 1000 / n }') us | $((rss / 1024)) MiB |")
+	json_rows+=("{\"real\": \"$real\", \"functions\": $total, \"replaced\": $replaced, \"orc_sections\": $orc, \"wall_ms\": {\"median\": $median, \"all\": [$(IFS=,; echo "${walls[*]}")]}, \"peak_rss_kb\": $rss}")
+fi
+
 {
 	echo "{"
 	echo "  \"machine\": {\"cpu\": \"$cpu\", \"cores\": $(nproc)},"

@@ -47,6 +47,7 @@ figure stop-time bash "$home/bench/stop-time.sh" 10
 figure always-running bash "$home/bench/always-running.sh" 20
 figure call-overhead bash "$home/bench/call-overhead.sh" 10
 figure diff-speed env ROUNDS=3 bash "$home/bench/diff-speed.sh"
+figure manifest bash "$home/bench/manifest.sh"
 say "plots"
 /usr/bin/python3 "$home/bench/plot.py" "$results" >&2
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ksplice_contract.h"
 
@@ -34,6 +35,11 @@ int module_id_of(const char *path, char *id, size_t size);
 int elf_section_read(const char *path, const char *section, char **bytes, size_t *size);
 
 int cmd_fingerprints(int argc, char **argv);
+
+/* manifest.c, manifest_write.c */
+extern const char manifest_usage[];
+int cmd_manifest(int argc, char **argv);
+int manifest_pack(const char *out_path, FILE *in);
 
 /* Prints s as a JSON string literal. */
 void json_string(const char *s);

@@ -20,10 +20,12 @@ static const char usage_text[] =
 	"\n"
 	"Build machine:\n"
 	"  setup [--undo] KDIR            teach a kernel tree 'make KSPLICE=1'\n"
-	"  create (--patch FILE... | --git REV|A..B) --kdir KDIR [-o OUTDIR] [--id ID]\n"
-	"         [--dry-run] [--json] [--report FILE]\n"
+	"  create (--patch FILE... | --git REV|A..B) --kdir KDIR [--manifest FILE]\n"
+	"         [-o OUTDIR] [--id ID] [--dry-run] [--json] [--report FILE]\n"
 	"                                 build ksplice-ID.ko from a fix; prints its path\n"
 	"  fingerprints [--json] FILE.o   the plugin's records of one object\n"
+	"  manifest write --kdir KDIR [-o FILE] | show [--json] FILE\n"
+	"                                 the pre build's manifest, for create --manifest\n"
 	"Running machine (root):\n"
 	"  apply FILE.ko                  load and apply a patch; prints its id\n"
 	"  undo ID                        take a patch back out and unload it\n"
@@ -71,6 +73,7 @@ static const struct command commands[] = {
 	  "One patch: stage, abort cause, tries, the stopped time of the last\n"
 	  "apply or undo, and each function with its object and old and new\n"
 	  "address; 'key: value' lines or a JSON object.\n" },
+	{ "manifest", cmd_manifest, NULL, manifest_usage },
 	{ "fingerprints", cmd_fingerprints, NULL,
 	  "usage: ksplice fingerprints [--json] FILE.o\n\n"
 	  "The plugin's records of one object built with KSPLICE=1: the compiler,\n"

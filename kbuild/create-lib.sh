@@ -8,6 +8,7 @@ check_tools() {
 		command -v "$t" >/dev/null || missing+=("$t")
 	done
 	[ -z "$git_spec" ] || command -v git >/dev/null || missing+=(git)
+	[ -z "$manifest" ] || command -v tar >/dev/null || missing+=(tar)
 	[ ${#missing[@]} -eq 0 ] || die "$KSPLICE_EXIT_BAD_INPUT" "missing tools: ${missing[*]} (install them first)"
 	[ -x "$home/build/bin/ksplice-patchgen" ] && [ -f "$home/build/gcc-plugin/ksplice_plugin.so" ] ||
 		die "$KSPLICE_EXIT_BAD_INPUT" "ksplice is not built in $home: run make there"
@@ -18,6 +19,30 @@ check_tools() {
 # the answer no.)
 has_fingerprints() {
 	readelf -S -W "$1" 2>/dev/null | grep -F "$KSPLICE_FINGERPRINT_SECTION" >/dev/null
+}
+
+# The object a .cmd record is for: dir/.x.o.cmd -> dir/x.o
+kbuild_target() {
+	local d=${1%/*} b=${1##*/}
+	[ "$d" != "$1" ] || d=.
+	b=${b%.cmd}
+	b=${b#.}
+	d=$d/$b
+	echo "${d#./}"
+}
+
+# The GNU build id of a vmlinux: which build the core accepts.
+vmlinux_build_id() {
+	{ readelf -n "$1" 2>/dev/null || true; } |
+		sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p; T; q'
+}
+
+# What the running kernel is made of: vmlinux.a, the lib.a archives the
+# link picks from, and the modules' objects (their NAME.mod lists).
+linked_objects() {
+	[ -f "$1/vmlinux.a" ] || return 0
+	(cd "$1" && { ar t vmlinux.a; find . -name lib.a -printf '%P\n' | xargs -r -n1 ar t;
+		find . -name '*.mod' -printf '%P\0' | xargs -0 -r cat; })
 }
 
 # The tree must be the running kernel's build, made with the plugin.
@@ -38,7 +63,7 @@ check_built_tree() {
 # (and Kconfig another CC) and rebuild its prepare-stage files too.
 tree_cc() {
 	# (savedcmd_ since 6.3)
-	sed -nE 's|^(saved)?cmd_init/main\.o := (.*) -Wp,-MMD,.*|\2|p' "$kdir/init/.main.o.cmd" 2>/dev/null |
+	sed -nE 's|^(saved)?cmd_init/main\.o := (.*) -Wp,-MMD,.*|\2|p' "${pre:-$kdir}/init/.main.o.cmd" 2>/dev/null |
 		sed -E 's/(^| )ksplice-([^ ]*)$/\1\2/'
 }
 
@@ -128,6 +153,83 @@ pin_release() {
 	esac
 }
 
+# The manifest's records under $pre: kbuild's .cmd and .mod files, the
+# tree files, and which objects it holds (pre_kind).
+read_manifest() {
+	local ksplice=$home/build/bin/ksplice kind size stored name
+	[ -r "$manifest" ] || die "$KSPLICE_EXIT_BAD_INPUT" "cannot read the manifest $manifest"
+	"$ksplice" manifest extract "$manifest" "$pre" --files >&2 ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "$manifest: cannot read the manifest"
+	tar -xf "$pre/.ksplice/kbuild.tar" -C "$pre" ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "$manifest: its kbuild records are damaged"
+	while read -r kind size stored name; do
+		pre_kind[$name]=$kind
+	done < <("$ksplice" manifest show --list "$manifest")
+}
+
+# manifest_extract NAME...: the manifest's copies of these objects, in $pre.
+manifest_extract() {
+	"$home/build/bin/ksplice" manifest extract "$manifest" "$pre" "$@" >&2 ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "$manifest: cannot extract $*"
+}
+
+# pre_object OBJECT: whether the pre build has it, and with fingerprints:
+# fingerprints, plain or none.
+pre_object() {
+	if [ -n "$manifest" ]; then
+		case ${pre_kind[$1]:-} in
+		o) echo fingerprints ;;
+		p) echo plain ;;
+		*) echo none ;;
+		esac
+	elif [ ! -f "$kdir/$1" ]; then
+		echo none
+	elif has_fingerprints "$kdir/$1"; then
+		echo fingerprints
+	else
+		echo plain
+	fi
+}
+
+# With --manifest, KDIR may be a source tree that was never built: give
+# it the manifest's configuration, make KSPLICE=1, and what compiling
+# single objects and linking a module need (modules_prepare, the pre
+# build's Module.symvers). Done once; a prepared or built tree is left
+# as it is.
+prepare_source_tree() {
+	local marker=$kdir/.ksplice-prepared want
+	want="$release $build_id"
+	if [ ! -f "$kdir/.config" ]; then
+		say "configuring $kdir as the manifest's build"
+		cp "$pre/.config" "$kdir/.config"
+	elif ! cmp -s "$kdir/.config" "$pre/.config"; then
+		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir/.config is not the configuration $manifest was built with (remove it to take the manifest's)"
+	fi
+	[ -e "$kdir/vmlinux" ] && return 0
+	[ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ] && return 0
+	[ -f "$kdir/.ksplice.mk" ] || bash "$home/kbuild/setup.sh" "$kdir" >&2 ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "cannot set up $kdir for make KSPLICE=1"
+	# setlocalversion (pin_release) reads the configuration kbuild derives.
+	make -C "$kdir" -s CC="$cc" KSPLICE=1 olddefconfig >"$work/prepare.log" 2>&1 ||
+		{ cat "$work/prepare.log" >&2; die "$KSPLICE_EXIT_FAILED" "make olddefconfig failed in $kdir"; }
+	cmp -s "$kdir/.config" "$pre/.config" ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "make olddefconfig changed the manifest's configuration in $kdir: another compiler ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")) or another source tree than the build's"
+	pin_release
+	say "preparing $kdir to compile single objects (make modules_prepare)"
+	if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 modules_prepare >"$work/prepare.log" 2>&1; then
+		tail -30 "$work/prepare.log" >&2
+		die "$KSPLICE_EXIT_FAILED" "make modules_prepare failed in $kdir"
+	fi
+	if [ $pinned_release -eq 1 ]; then
+		rm -f "$kdir/.scmversion"
+		pinned_release=0
+	fi
+	[ "$(cat "$kdir/include/config/kernel.release")" = "$release" ] ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir builds kernel release $(cat "$kdir/include/config/kernel.release"), but the manifest's is $release"
+	cp "$pre/Module.symvers" "$kdir/Module.symvers"
+	printf '%s\n' "$want" > "$marker"
+}
+
 restore() {
 	[ $backed_up -eq 1 ] || return 0
 	backed_up=0
@@ -137,10 +239,14 @@ restore() {
 	for f in "${new_files[@]}"; do
 		rm -f "$kdir/$f"
 	done
+	for f in ${absent[@]+"${absent[@]}"}; do
+		rm -f "$kdir/$f"
+	done
 	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
+	# One cp for all (hundreds of prepare-stage files): times kept, and
+	# the directories' own left as they are.
 	if [ -d "$work/pre" ]; then
-		(cd "$work/pre" && find . -type f -print0) |
-			while IFS= read -r -d '' f; do cp -p "$work/pre/$f" "$kdir/$f"; done
+		(cd "$work/pre" && find . -type f -print0 | xargs -0 -r cp -p --parents -t "$kdir")
 	fi
 	# A compile that fails or is interrupted leaves gcc's dependency file,
 	# and an interrupted kbuild its try-run folders (.tmp_<pid>).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # ksplice create (--patch FILE... | --git REV|A..B [--repo DIR]) --kdir KDIR
-#                [-o OUTDIR] [--id ID] [--description TEXT] [-j N]
+#                [--manifest FILE] [-o OUTDIR] [--id ID] [--description TEXT] [-j N]
 #                [--dry-run] [--json] [--report FILE] [--keep-work]
 #                [--sign-key KEY --sign-cert CERT | --no-sign]
 #
@@ -11,7 +11,17 @@
 # applied to KDIR as it is. Only the objects the fix touches are
 # recompiled; the tree, sources and objects, is put back exactly as it
 # was afterwards, also on failure and on Ctrl-C. Prints the module's
-# path as the last line on stdout. When the tree has CONFIG_MODULE_SIG,
+# path as the last line on stdout.
+#
+# --manifest FILE takes the pre build from its manifest (ksplice manifest
+# write; make KSPLICE=1 writes KDIR/vmlinux.ksplice) instead of from KDIR,
+# which may then be a source tree of the same release that was never
+# built: create copies in the manifest's .config (or checks KDIR's
+# against it), runs `ksplice setup` and `make modules_prepare` there
+# once, and compiles only the objects the fix touches. The module is the
+# same as one made in the built tree.
+#
+# When the tree has CONFIG_MODULE_SIG,
 # the module is signed with the tree's key (or KEY and CERT), as
 # modules_install signs the tree's own.
 #
@@ -42,6 +52,7 @@ description=
 dry_run=0
 json=0
 report_file=
+manifest=
 git_commits=()
 messages=()
 work=
@@ -63,12 +74,13 @@ die() {
 	echo "ksplice create: $*" >&2
 	exit "$code"
 }
-usage() { die "$KSPLICE_EXIT_BAD_INPUT" "usage: ksplice create (--patch FILE | --git REV) --kdir KDIR [-o OUTDIR] [--id ID] [-j N] (--help for more)"; }
+usage() { die "$KSPLICE_EXIT_BAD_INPUT" "usage: ksplice create (--patch FILE | --git REV) --kdir KDIR [--manifest FILE] [-o OUTDIR] [--id ID] [-j N] (--help for more)"; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--patch) [ $# -ge 2 ] || usage; patches+=("$(realpath "$2")"); shift 2 ;;
 	--kdir) [ $# -ge 2 ] || usage; kdir=$2; shift 2 ;;
+	--manifest) [ $# -ge 2 ] || usage; manifest=$(realpath "$2"); shift 2 ;;
 	-o|--output) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--id) [ $# -ge 2 ] || usage; id=$2; shift 2 ;;
 	-j) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
@@ -95,6 +107,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-create.XXXXXX")
 objs=()
 inputs=()	# objects built only into an embedded image (the vDSO's)
 new_files=()
+absent=()	# what a source tree had not built: removed again
 backed_up=0	# nothing to put back until the backup is complete
 source "$home/kbuild/report.sh"
 source "$home/kbuild/create-lib.sh"
@@ -114,9 +127,18 @@ kdir=$(cd "$kdir" && pwd)
 check_tools
 # Held until create exits, restored tree and all.
 lock_tree "$kdir" say
-check_built_tree
+# $pre holds the pre build's records: the tree itself, or what the
+# manifest has of it.
+declare -A pre_kind=()
+if [ -n "$manifest" ]; then
+	pre=$work/manifest
+	read_manifest
+else
+	pre=$kdir
+	check_built_tree
+fi
 cc=$(tree_cc)
-[ -n "$cc" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$kdir/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
+[ -n "$cc" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$pre/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
 if [ -n "$git_spec" ]; then
 	git_fix "${repo:-$kdir}" "$git_spec" "$work/git.patch"
 	patches=("$work/git.patch")
@@ -125,10 +147,14 @@ fi
 [[ "$id" =~ ^[A-Za-z0-9_-]{1,48}$ ]] || die "$KSPLICE_EXIT_BAD_INPUT" "bad id '$id': use letters, digits, _ and -"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-release=$(cat "$kdir/include/config/kernel.release")
+release=$(cat "$pre/include/config/kernel.release")
 # The booted build, not just its release: the core refuses any other.
-build_id=$({ readelf -n "$kdir/vmlinux" 2>/dev/null || true; } |
-	sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p; T; q')
+if [ -n "$manifest" ]; then
+	build_id=$(cat "$pre/.ksplice/build-id")
+	prepare_source_tree
+else
+	build_id=$(vmlinux_build_id "$kdir/vmlinux")
+fi
 
 # The files the fix touches, as paths inside the tree (-p1).
 mapfile -t files < <(sed -n 's/^+++ \([^\t ]*\).*/\1/p; s/^--- \([^\t ]*\).*/\1/p' "${patches[@]}" |
@@ -144,35 +170,29 @@ done
 # Objects that depend on a touched file, from kbuild's own dependency
 # records (.cmd files): exactly what an incremental make would rebuild.
 regex=$(printf '%s\n' "${files[@]}" | sed 's/[.+]/\\&/g' | paste -sd'|')
-mapfile -t cmds < <(cd "$kdir" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
+mapfile -t cmds < <(cd "$pre" && find . -name '.*.o.cmd' -not -name '*.mod.o.cmd' -print0 |
 	xargs -0 -r grep -lE "(^|[ =])($regex)( |$)" | sed 's|^\./||' | sort)
-# What the running kernel is made of: vmlinux.a, the lib.a archives the
-# link picks from, and the modules' objects. An object in none of them
-# (the vDSO's own code) reaches the kernel only through the object that
-# embeds its output (vdso-image-64.o), which patchgen compares.
+# What the running kernel is made of (linked_objects). An object in none
+# of them (the vDSO's own code) reaches the kernel only through the
+# object that embeds its output (vdso-image-64.o), which patchgen compares.
 declare -A linked=()
-if [ -f "$kdir/vmlinux.a" ]; then
-	while IFS= read -r m; do
-		linked[$m]=1
-	done < <(cd "$kdir" && { ar t vmlinux.a; find . -name lib.a -printf '%P\n' | xargs -r -n1 ar t;
-		find . -name '*.mod' -printf '%P\0' | xargs -0 -r cat; })
-fi
+while IFS= read -r m; do
+	linked[$m]=1
+done < <(if [ -n "$manifest" ]; then cat "$pre/.ksplice/linked"; else linked_objects "$kdir"; fi)
 for c in "${cmds[@]}"; do
-	b=$(basename "$c" .cmd)
-	o="$(dirname "$c")/${b#.}"
-	o=${o#./}
-	[ -f "$kdir/$o" ] || continue
-	if ! has_fingerprints "$kdir/$o"; then
-		say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
-		continue
-	fi
+	o=$(kbuild_target "$c")
+	case $(pre_object "$o") in
+	none) continue ;;
+	plain) say "skipping $o: not built with the ksplice plugin (boot or vDSO code)"
+		continue ;;
+	esac
 	# init/version*.o hold the build's number and time (UTS_VERSION),
 	# which kbuild regenerates, and bumps .version for, on every build:
 	# rebuilt, their data would differ from the running kernel's for no
 	# reason of the fix's. What the fix does to their own source is
 	# refused instead.
-	if grep -qE '(^|[ /])(include/generated/utsversion\.h|init/utsversion-tmp\.h)( |$)' "$kdir/$c"; then
-		src=$(sed -n 's/^source_[^ ]* := //p' "$kdir/$c")
+	if grep -qE '(^|[ /])(include/generated/utsversion\.h|init/utsversion-tmp\.h)( |$)' "$pre/$c"; then
+		src=$(sed -n 's/^source_[^ ]* := //p' "$pre/$c")
 		grep -qxF "$src" < <(printf '%s\n' "${files[@]}") &&
 			die "$KSPLICE_EXIT_REFUSED" "$src holds the build's version and time; ksplice cannot rebuild it to the running kernel's"
 		say "skipping $o: it holds the build's version and time, not code of the fix"
@@ -191,13 +211,15 @@ done
 for o in ${inputs[@]+"${inputs[@]}"}; do
 	d=$(dirname "$o")
 	embedders=()
-	for g in "$kdir/$d"/.*.c.cmd; do
+	for g in "$pre/$d"/.*.c.cmd; do
 		[ -f "$g" ] || continue
 		e=$(basename "$g" .c.cmd)
 		e=$d/${e#.}.o
-		[ -n "${linked[$e]:-}" ] && has_fingerprints "$kdir/$e" || continue
+		[ -n "${linked[$e]:-}" ] && [ "$(pre_object "$e")" = fingerprints ] || continue
 		embedders+=("$e")
-		printf '%s\n' "${objs[@]}" | grep -qxF "$e" || objs+=("$e")
+		# (Not printf | grep -q: under pipefail, printf killed by
+		# SIGPIPE once grep has its match would add it twice.)
+		[[ " ${objs[*]} " == *" $e "* ]] || objs+=("$e")
 	done
 	say "not comparing $o: not linked into vmlinux or a module${embedders[0]:+ (it is built into the image that ${embedders[*]} embeds, which is compared)}"
 done
@@ -212,13 +234,14 @@ fi
 # NAME.ko. patchgen needs the .ko for the module's name and symbols.
 module_args=()
 if [ ${#objs[@]} -gt 0 ]; then
-	mapfile -t mods < <(cd "$kdir" && find . -name '*.mod' -printf '%P\n')
+	mapfile -t mods < <(cd "$pre" && find . -name '*.mod' -printf '%P\n')
 	for o in "${objs[@]}"; do
 		for m in "${mods[@]}"; do
-			grep -qxF "$o" "$kdir/$m" || continue
+			grep -qxF "$o" "$pre/$m" || continue
 			ko=${m%.mod}.ko
-			[ -f "$kdir/$ko" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$o belongs to $ko, which $kdir has not built"
-			module_args+=(--module "$o=$kdir/$ko")
+			[ -z "$manifest" ] || [ "$(pre_object "$ko")" = none ] || manifest_extract "$ko"
+			[ -f "$pre/$ko" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$o belongs to $ko, which ${manifest:-$kdir} has not built"
+			module_args+=(--module "$o=$pre/$ko")
 			say "$o is part of module $(basename "$ko" .ko)"
 		done
 	done
@@ -235,10 +258,15 @@ for f in "${files[@]}"; do
 done
 for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
 	c=$(kbuild_file "$o" cmd)
+	d=$(kbuild_file "$o" d)
+	# A source tree has not built it: what the build writes goes again.
+	if [ ! -e "$kdir/$o" ]; then
+		absent+=("$o" "$c" "$d")
+		continue
+	fi
 	mkdir -p "$work/pre/$(dirname "$o")"
 	cp -p "$kdir/$o" "$work/pre/$o"
 	[ ! -e "$kdir/$c" ] || cp -p "$kdir/$c" "$work/pre/$c"
-	d=$(kbuild_file "$o" d)
 	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
 done
 # kbuild's prepare stage rewrites this dependency file on every make.
@@ -307,10 +335,25 @@ for o in "${objs[@]}"; do
 done
 restore
 mapfile -t left_changed < <(changed_since_stamp)
+# In a source tree, what the build made besides them (the vDSO's image,
+# a directory's built-in.a) was not there before: it goes.
+if [ -n "$manifest" ] && [ ! -e "$kdir/vmlinux" ] && [ ${#left_changed[@]} -gt 0 ]; then
+	(cd "$kdir" && rm -f -- "${left_changed[@]}")
+	left_changed=()
+fi
 [ ${#left_changed[@]} -eq 0 ] ||
 	say "warning: kbuild also rewrote ${left_changed[*]}, which create does not put back"
 ms_rebuild=$(( $(now_ms) - start_ms_rebuild ))
 say "rebuilt in $(( ms_rebuild / 1000 ))s; tree restored"
+
+# The pre objects patchgen compares: their copies from before the build,
+# or the manifest's.
+if [ -n "$manifest" ]; then
+	prein=$pre
+	manifest_extract "${objs[@]}"
+else
+	prein=$work/pre
+fi
 
 # With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
 # hash of its C type) in the object's .cmd file. A changed CRC means
@@ -324,7 +367,7 @@ for o in "${objs[@]}"; do
 		crc_changed=1
 	done < <(awk '$1 == "#SYMVER" && FNR == NR { pre[$2] = $3; next }
 		$1 == "#SYMVER" && ($2 in pre) && pre[$2] != $3 { print $2 }' \
-		"$work/pre/$c" "$work/post/$c")
+		"$prein/$c" "$work/post/$c")
 done
 [ $crc_changed -eq 0 ] || die "$KSPLICE_EXIT_REFUSED" "refused: the fix changes the type of an exported symbol"
 
@@ -333,20 +376,20 @@ done
 # the lock serialises creates against one tree.
 core=${KSPLICE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ksplice}/core-$(printf '%s' "$kdir" | sha1sum | cut -c1-12)
 mkdir -p "$(dirname "$core")"
-flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
+KSPLICE_NO_SIGN=$(( sign == 0 || dry_run == 1 )) flock "$core.lock" bash "$home/kbuild/build-core.sh" "$kdir" "$core" 2>"$work/core.log" ||
 	{ cat "$work/core.log" >&2; die "$KSPLICE_EXIT_FAILED" "cannot build the ksplice core against $kdir"; }
 
 mkdir -p "$work/module"
 units=()
 for o in "${objs[@]}"; do
-	units+=("$o" "$work/pre/$o" "$work/post/$o")
+	units+=("$o" "$prein/$o" "$work/post/$o")
 done
 say "comparing fingerprints"
 rc=0
 t=$(now_ms)
 "$home/build/bin/ksplice-patchgen" --id "$id" --release "$release" --out "$work/module" \
-	--symvers "$kdir/Module.symvers" --symvers "$core/Module.symvers" \
-	--system-map "$kdir/System.map" \
+	--symvers "$pre/Module.symvers" --symvers "$core/Module.symvers" \
+	--system-map "$pre/System.map" \
 	${build_id:+--build-id "$build_id"} ${description:+--description "$description"} \
 	--report "$work/patchgen.records" \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >"$work/patchgen.log" 2>&1 || rc=$?

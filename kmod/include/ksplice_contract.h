@@ -30,6 +30,15 @@
 #define KSPLICE_HOOK_ENTRY_KIND 0
 #define KSPLICE_HOOK_ENTRY_FN 8
 
+/*
+ * The pre build's manifest (docs/manifest.md): a file that starts with
+ * these 8 bytes and a little-endian u32 format version.
+ */
+#define KSPLICE_MANIFEST_MAGIC "KSPLMANI"
+#define KSPLICE_MANIFEST_FORMAT 1
+/* Its name next to vmlinux when make KSPLICE=1 writes it. */
+#define KSPLICE_MANIFEST_NAME "vmlinux.ksplice"
+
 /* Exit codes: what scripts may rely on (docs/cli.md). */
 #define KSPLICE_EXIT_OK 0
 #define KSPLICE_EXIT_FAILED 1		/* a build failed; the core refused */
