@@ -164,12 +164,17 @@ int manifest_pack(const char *out_path, FILE *in)
 	out = fopen(tmp, "wb");
 	if (!out)
 		return fail("cannot write %s: %m", tmp);
-	pos = header.names_offset;
-	for (size_t i = 0; i < nr; i++) {
-		if (write_at(out, pos, list[i].name, strlen(list[i].name) + 1))
+	/*
+	 * The names, then the frames, in one pass (a seek flushes stdio's
+	 * buffer); the tables before them are written last, when known.
+	 */
+	if (fseek(out, header.names_offset, SEEK_SET))
+		goto io_error;
+	for (size_t i = 0; i < nr; i++)
+		if (fwrite(list[i].name, 1, strlen(list[i].name) + 1, out) !=
+		    strlen(list[i].name) + 1)
 			goto io_error;
-		pos += strlen(list[i].name) + 1;
-	}
+	pos = header.names_offset + names_size;
 	for (size_t i = 0; i < nr; i++) {
 		size_t size, bound, packed;
 		unsigned char *bytes = entry_bytes(&list[i], &size), *frame;
@@ -197,7 +202,7 @@ int manifest_pack(const char *out_path, FILE *in)
 			return fail("manifest pack: cannot compress %s: %s", list[i].path,
 				    ZSTD_getErrorName(packed));
 		}
-		if (write_at(out, pos, frame, packed)) {
+		if (fwrite(frame, 1, packed, out) != packed) {
 			free(frame);
 			goto io_error;
 		}
