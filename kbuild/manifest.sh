@@ -39,11 +39,9 @@ done
 [ -n "$kdir" ] || usage
 [ -d "$kdir" ] || die "$KSPLICE_EXIT_BAD_INPUT" "no kernel tree at $kdir"
 kdir=$(cd "$kdir" && pwd)
-for f in vmlinux System.map Module.symvers .config include/config/kernel.release init/main.o; do
-	[ -e "$kdir/$f" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$kdir has no $f: build it with 'make KSPLICE=1' first"
-done
-has_fingerprints "$kdir/init/main.o" ||
-	die "$KSPLICE_EXIT_BAD_INPUT" "$kdir was not built with 'make KSPLICE=1': its objects have no fingerprints"
+# What create asks of a built tree, and the configuration it records.
+check_built_tree
+[ -f "$kdir/.config" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$kdir has no .config"
 out=${out:-$kdir/$KSPLICE_MANIFEST_NAME}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-manifest.XXXXXX")
