@@ -52,6 +52,24 @@ print(f"{ms:.0f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
 }
 
+# measure: ROUNDS runs of the point in $dir; walls (ms), their median
+# and rss, the peak (KB).
+measure() {
+	walls=()
+	rss=0
+	for _ in $(seq "$rounds"); do
+		read -r ms kb < <(run_once)
+		walls+=("$ms")
+		[ "$kb" -le "$rss" ] || rss=$kb
+	done
+	median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+}
+
+# add_row LABEL FUNCTIONS: the table's row for what measure found.
+add_row() {
+	rows+=("| $1 | $2 | $median ms | $(awk -v m="$median" -v n="$2" 'BEGIN { printf "%.1f", m * 1000 / n }') us | $((rss / 1024)) MiB |")
+}
+
 rows=()
 json_rows=()
 for point in "${points[@]}"; do
@@ -71,18 +89,11 @@ for point in "${points[@]}"; do
 		u=$(basename "$o")
 		args+=("$u" "$o" "$dir/post/$u")
 	done
-	walls=()
-	rss=0
-	for _ in $(seq "$rounds"); do
-		read -r ms kb < <(run_once)
-		walls+=("$ms")
-		[ "$kb" -le "$rss" ] || rss=$kb
-	done
+	measure
 	replaced=$(grep -c '^replace ' "$dir/run/out" || true)
 	[ "$replaced" -ge 1 ] || { echo "diff-speed: patchgen replaced nothing" >&2; exit 1; }
-	median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	total=$((units * functions))
-	rows+=("| $units x $functions | $total | $median ms | $(awk -v m="$median" -v n="$total" 'BEGIN { printf "%.1f", m * 1000 / n }') us | $((rss / 1024)) MiB |")
+	add_row "$units x $functions" "$total"
 	json_rows+=("{\"units\": $units, \"functions_per_unit\": $functions, \"functions\": $total, \"replaced\": $replaced, \"wall_ms\": {\"median\": $median, \"all\": [$(IFS=,; echo "${walls[*]}")]}, \"peak_rss_kb\": $rss}")
 done
 
@@ -109,19 +120,12 @@ if [ "$real" != none ]; then
 	rm -rf "$kept"
 	cp "$real_kdir/System.map" "$dir/System.map"
 	args=(--symvers "$real_kdir/Module.symvers" "$real" "$dir/pre.o" "$dir/post.o")
-	walls=()
-	rss=0
-	for _ in $(seq "$rounds"); do
-		read -r ms kb < <(run_once)
-		walls+=("$ms")
-		[ "$kb" -le "$rss" ] || rss=$kb
-	done
+	measure
 	replaced=$(grep -c '^replace ' "$dir/run/out" || true)
 	total=$("$home/build/bin/ksplice" fingerprints --json "$dir/pre.o" |
 		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["functions"]))')
 	orc=$(readelf -SW "$dir/pre.o" | grep -c '\.orc_unwind' || true)
-	median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	rows+=("| 1 real: $real (distro-6.1, $orc .orc_unwind sections) | $total | $median ms | $(awk -v m="$median" -v n="$total" 'BEGIN { printf "%.1f", m * 1000 / n }') us | $((rss / 1024)) MiB |")
+	add_row "1 real: $real (distro-6.1, $orc .orc_unwind sections)" "$total"
 	json_rows+=("{\"real\": \"$real\", \"functions\": $total, \"replaced\": $replaced, \"orc_sections\": $orc, \"wall_ms\": {\"median\": $median, \"all\": [$(IFS=,; echo "${walls[*]}")]}, \"peak_rss_kb\": $rss}")
 fi
 
