@@ -6,7 +6,8 @@
  * .discard.ksplice.fingerprints, into the object file: what compiled it,
  * a fingerprint of every function's final code, where each function was
  * cloned from and what it inlines, a fingerprint of every data object
- * and of the layout of every struct the unit uses (docs/fingerprints.md).
+ * and of the layout of every struct the unit uses, and which functions
+ * hand out the address of static read-only data (docs/fingerprints.md).
  * It travels with the object (ccache included) and the kernel's linker
  * scripts discard it, so patchgen can compare two builds by table.
  *
@@ -44,6 +45,7 @@ static void emit_fingerprint_section(void *gcc_data, void *user_data)
 	emit_inline_graph_records();
 	emit_data_records();	/* before types: data notes its types */
 	emit_type_records();
+	emit_escape_records();
 	fputs("\t.popsection\n", asm_out_file);
 }
 
@@ -80,6 +82,7 @@ int plugin_init(struct plugin_name_args *plugin_info,
 	code_fingerprints_init(plugin_name);
 	inline_graph_init(plugin_name);
 	type_layouts_init(plugin_name);
+	escapes_init(plugin_name);
 	register_callback(plugin_name, PLUGIN_FINISH_UNIT,
 			  emit_fingerprint_section, NULL);
 	return 0;

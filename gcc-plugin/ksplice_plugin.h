@@ -86,6 +86,8 @@ void type_layouts_init(const char *plugin_name);
 void emit_type_records(void);
 void note_type_used(tree type);
 void emit_unit_records(const char *compiler, const char *plugin_version);
+void escapes_init(const char *plugin_name);
+void emit_escape_records(void);
 
 /* True if NAME is a function the code pass fingerprinted. */
 bool is_fingerprinted_function(const char *name);
