@@ -75,6 +75,13 @@ static void print_json(const struct fingerprint_table *table)
 		json_hash("layout", table->types[i].layout);
 		printf("}");
 	}
+	printf("], \"escapes\": [");
+	for (size_t i = 0; i < table->nr_escapes; i++) {
+		printf("%s{", i ? ", " : "");
+		json_field("function", table->escapes[i].function, false);
+		json_field("data", table->escapes[i].var, true);
+		printf("}");
+	}
 	printf("]}\n");
 }
 

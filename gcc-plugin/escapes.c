@@ -17,8 +17,9 @@
  * escapes when it is stored into memory, returned, given to an asm, or
  * passed to a call whose argument flags (a builtin's specification, or
  * the modref summary of a callee in this unit) do not say that the
- * callee neither keeps nor returns it.  Calls to other units are not
- * known, so they count as escapes: a refusal, never a missed reader.
+ * callee neither keeps nor returns it, unless the callee is printf-like
+ * and the argument is one it formats.  Other calls to other units are
+ * not known, so they count as escapes: a refusal, never a missed reader.
  */
 #include "ksplice_plugin.h"
 #include "ssa.h"
@@ -113,16 +114,42 @@ static bool escapes_from_name(tree name, hash_set<tree> *visited)
 	return false;
 }
 
+/*
+ * The arguments (from 0) of a printf-like callee that it only formats:
+ * the format string and those it checks against it.  printk, seq_printf,
+ * snprintf and the like read a string argument while they run and keep
+ * nothing.  UINT_MAX when the callee is not one.
+ */
+static unsigned int first_formatted_argument(gcall *call, unsigned int *format)
+{
+	tree type = gimple_call_fntype(call);
+	tree attr = type ? lookup_attribute("format", TYPE_ATTRIBUTES(type)) : NULL_TREE;
+	tree args;
+
+	*format = UINT_MAX;
+	if (!attr || !TREE_VALUE(attr))
+		return UINT_MAX;
+	args = TREE_CHAIN(TREE_VALUE(attr));	/* past the archetype */
+	if (!args || !TREE_CHAIN(args) || !tree_fits_uhwi_p(TREE_VALUE(args)) ||
+	    !tree_fits_uhwi_p(TREE_VALUE(TREE_CHAIN(args))))
+		return UINT_MAX;
+	*format = tree_to_uhwi(TREE_VALUE(args)) - 1;
+	if (!tree_to_uhwi(TREE_VALUE(TREE_CHAIN(args))))
+		return UINT_MAX;	/* a va_list: what is in it is not seen here */
+	return tree_to_uhwi(TREE_VALUE(TREE_CHAIN(args))) - 1;
+}
+
 /* A call's argument carries the value: may the callee keep it? */
 static bool escapes_into_call(gcall *call, struct value_search *search,
 			      hash_set<tree> *visited)
 {
-	unsigned int i;
+	unsigned int i, format, formatted = first_formatted_argument(call, &format);
 
 	for (i = 0; i < gimple_call_num_args(call); i++) {
 		int flags;
 
-		if (!operand_carries(gimple_call_arg(call, i), search))
+		if (!operand_carries(gimple_call_arg(call, i), search) ||
+		    i == format || i >= formatted)
 			continue;
 		flags = gimple_call_arg_flags(call, i);
 		if (flags & EAF_UNUSED)

@@ -789,8 +789,10 @@ static const char *running_holder_of(const struct unit *unit, const struct symbo
  * the functions of this object that read it are replaced.  Readers the
  * patch cannot see would go on reading the old contents: refuse, naming
  * the data, when other objects can name it (it is global; kernel headers
- * read such tables through macros and inlines everywhere) or when data
- * that stays holds its address.
+ * read such tables through macros and inlines everywhere), when data
+ * that stays holds its address, or when running code handed its address
+ * out (an ops table given to a register call at boot, a pointer stored
+ * in a structure): the plugin's escape records say which function did.
  */
 static int check_changed_readonly(const struct unit *unit)
 {
@@ -809,6 +811,11 @@ static int check_changed_readonly(const struct unit *unit)
 			return refuse("%s: the contents of %s changed, and it is global read-only "
 				      "data: its readers in other objects would keep reading the old "
 				      "contents", unit->name, sym->name);
+		holder = fingerprint_escape_of(&unit->pre_fp, pre->name);
+		if (holder)
+			return refuse("%s: the contents of %s changed, and %s hands out its "
+				      "address: whatever it gave the address to would keep reading "
+				      "the old contents", unit->name, sym->name, holder);
 		holder = running_holder_of(unit, sym);
 		if (holder)
 			return refuse("%s: the contents of %s changed, and %s, which stays, holds "

@@ -118,6 +118,7 @@ static void index_table(struct fingerprint_table *table)
 	const char **var_names = key_array(table->nr_vars);
 	const char **var_keys = key_array(table->nr_vars);
 	const char **types = key_array(table->nr_types);
+	const char **escape_vars = key_array(table->nr_escapes);
 
 	index_functions(table);
 	for (size_t i = 0; i < table->nr_fns; i++)
@@ -133,6 +134,9 @@ static void index_table(struct fingerprint_table *table)
 	name_index_build(&table->var_names, var_names, table->nr_vars);
 	name_index_build(&table->var_keys, var_keys, table->nr_vars);
 	name_index_build(&table->type_keys, types, table->nr_types);
+	for (size_t i = 0; i < table->nr_escapes; i++)
+		escape_vars[i] = table->escapes[i].var;
+	name_index_build(&table->escape_vars, escape_vars, table->nr_escapes);
 }
 
 static int parse_record(struct fingerprint_table *table, char **field, int n)
@@ -181,6 +185,11 @@ static int parse_record(struct fingerprint_table *table, char **field, int n)
 		type.name = copy(field[2]);
 		table->types = grow(table->types, table->nr_types, sizeof(type));
 		table->types[table->nr_types++] = type;
+	} else if (!strcmp(kind, "escape") && n == 3) {
+		struct escape escape = { copy(field[1]), copy(field[2]) };
+
+		table->escapes = grow(table->escapes, table->nr_escapes, sizeof(escape));
+		table->escapes[table->nr_escapes++] = escape;
 	}
 	/* Unknown kinds are skipped: the version says what must be known. */
 	return 0;
@@ -296,6 +305,12 @@ void fingerprint_table_free(struct fingerprint_table *table)
 	name_index_free(&table->var_names);
 	name_index_free(&table->var_keys);
 	name_index_free(&table->type_keys);
+	name_index_free(&table->escape_vars);
+	for (size_t i = 0; i < table->nr_escapes; i++) {
+		free(table->escapes[i].function);
+		free(table->escapes[i].var);
+	}
+	free(table->escapes);
 	for (size_t i = 0; i < table->nr_pair_keys; i++)
 		free(table->pair_keys[i]);
 	free(table->pair_keys);
@@ -338,6 +353,13 @@ const struct type_fingerprint *type_fingerprint_find(const struct fingerprint_ta
 	size_t i = fingerprint_pair_first(&table->type_keys, kind, name);
 
 	return i == NAME_NONE ? NULL : &table->types[i];
+}
+
+const char *fingerprint_escape_of(const struct fingerprint_table *table, const char *var)
+{
+	size_t i = name_index_first(&table->escape_vars, var);
+
+	return i == NAME_NONE ? NULL : table->escapes[i].function;
 }
 
 /* Is the LEN-byte flag at FLAG one of the flags in LIST (hash first)? */

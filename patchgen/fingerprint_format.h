@@ -36,6 +36,12 @@ struct type_fingerprint {
 	uint64_t layout;
 };
 
+/* FUNCTION hands out the address of static read-only VAR (docs/fingerprints.md). */
+struct escape {
+	char *function;
+	char *var;
+};
+
 struct fingerprint_table {
 	int version;
 	char *compiler;
@@ -48,6 +54,8 @@ struct fingerprint_table {
 	size_t nr_vars;
 	struct type_fingerprint *types;
 	size_t nr_types;
+	struct escape *escapes;
+	size_t nr_escapes;
 	/* Indexes (name_index.h); groups by a pair key "A\tB". */
 	struct name_index fn_names;
 	size_t fn_names_count;		/* the functions fn_names covers */
@@ -55,6 +63,7 @@ struct fingerprint_table {
 	struct name_index var_names;
 	struct name_index var_keys;
 	struct name_index type_keys;	/* by kind and name */
+	struct name_index escape_vars;
 	char **pair_keys;		/* the strings of the pair keys */
 	size_t nr_pair_keys;
 };
@@ -76,6 +85,9 @@ const struct fingerprint *fingerprint_find(const struct fingerprint_table *table
 					   const char *name);
 const struct type_fingerprint *type_fingerprint_find(const struct fingerprint_table *table,
 						     const char *kind, const char *name);
+
+/* A function that hands out the address of VAR, or NULL if none does. */
+const char *fingerprint_escape_of(const struct fingerprint_table *table, const char *var);
 
 /* How two tables' code-generation flags differ, or NULL if they do not. */
 const char *fingerprint_flags_differ(const struct fingerprint_table *a,

@@ -18,7 +18,7 @@
 #define KSPLICE_FINGERPRINT_SECTION ".discard.ksplice.fingerprints"
 /* The first line of the records: "ksplice-fingerprints VERSION". */
 #define KSPLICE_FINGERPRINT_MAGIC "ksplice-fingerprints"
-#define KSPLICE_FINGERPRINT_FORMAT 2
+#define KSPLICE_FINGERPRINT_FORMAT 3
 
 /*
  * A fix's hooks: entries of KSPLICE_HOOK_ENTRY_SIZE bytes, an unsigned

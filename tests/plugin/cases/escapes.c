@@ -2,8 +2,8 @@
  * Which functions hand out the address of static read-only data
  * ("escape" records): a register call, a store into memory, a return,
  * and a value merged in a PHI do; a load, an index, a walk by pointer,
- * a comparison, memcpy's source and a callee in this unit that only
- * reads (GCC's modref summary) do not.  A call into another unit is not
+ * a comparison, memcpy's source, a printf-like callee's arguments and a
+ * callee in this unit that only reads (GCC's modref summary) do not.  A call into another unit is not
  * known and counts.  Global data is refused by patchgen anyway and has
  * no record.
  */
@@ -12,6 +12,7 @@ struct holder { const struct ops *ops; };
 
 extern void register_ops(const struct ops *ops);
 extern void print_text(const char *text);
+extern int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern struct holder the_holder;
 const struct ops *last_ops;
 
@@ -28,6 +29,8 @@ static const int loop_table[] = { 1, 2, 3, 4, 5, 6, 7, 8, 0 };
 static const int indexed_table[] = { 10, 20, 30, 40 };
 static const char banner[] = "hello";
 static const char copied[] = "copied text";
+static const char printed[3][8] = { "zero", "one", "two" };
+static const char format[] = "%s\n";
 static const int local_sum_table[] = { 3, 1, 4, 1, 5 };
 const struct ops global_ops = { show_one, 7 };
 
@@ -40,6 +43,8 @@ int do_loop(void) { int s = 0; for (const int *p = loop_table; *p; p++) s += *p 
 int do_index(int i) { return indexed_table[i & 3]; }
 /* print_text may keep it, for all this unit knows. */
 void do_extern_reader(void) { print_text(banner); }
+/* printk only formats its arguments, the format included. */
+int do_printk(int i) { return printk(format, printed[i % 3]); }
 void do_memcpy(char *dst) { __builtin_memcpy(dst, copied, sizeof(copied)); }
 
 static __attribute__((noinline)) int sum(const int *t, int n)
