@@ -13,6 +13,7 @@ CC       ?= gcc
 CXX      ?= g++
 BUILD    := build
 PREFIX   ?= /usr/local
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 JOBS     ?= $(shell nproc)
 
 WARN     := -Wall -Wextra -Werror
@@ -113,6 +114,8 @@ install: all
 	cp -r kbuild kmod $(DESTDIR)$(PREFIX)/lib/ksplice/
 	install -D -m 0644 $(CONTRACT_SH) $(DESTDIR)$(PREFIX)/lib/ksplice/$(CONTRACT_SH)
 	install -D -m 0644 docs/ksplice.1 $(DESTDIR)$(PREFIX)/share/man/man1/ksplice.1
+	sed 's|@BINDIR@|$(PREFIX)/bin|' cli/ksplice.service.in > $(BUILD)/ksplice.service
+	install -D -m 0644 $(BUILD)/ksplice.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/ksplice.service
 
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests

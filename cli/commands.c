@@ -14,7 +14,7 @@ static void patch_file(char *buf, size_t size, const char *id, const char *file)
 	snprintf(buf, size, SYSFS_ROOT "/%s/%s", id, file);
 }
 
-static bool valid_id(const char *id)
+bool valid_id(const char *id)
 {
 	if (!*id || strlen(id) > 64)
 		return false;
@@ -50,24 +50,23 @@ static int change_stage(const char *id, const char *verb)
 	return -1;
 }
 
-int cmd_apply(int argc, char **argv)
+/* Loads (if need be) and applies the patch module PATH; its id into ID. */
+int apply_file(const char *path, char *id, size_t size)
 {
-	char id[128], path[256], name[160];
+	char stage_path[256], name[160];
 	bool loaded_here = false;
 	struct stat st;
 
-	if (argc != 2)
-		return fail("usage: ksplice apply FILE.ko"), KS_USAGE;
-	if (module_id_of(argv[1], id, sizeof(id)) || !valid_id(id))
-		return fail("%s: not a ksplice patch module", argv[1]), KS_USAGE;
+	if (module_info(path, "ksplice_id", id, size) || !valid_id(id))
+		return fail("%s: not a ksplice patch module", path), KS_USAGE;
 	if (load_core())
 		return KS_FAILED;
-	patch_file(path, sizeof(path), id, "stage");
-	if (stat(path, &st)) {
-		if (load_module_file(argv[1], "")) {
+	patch_file(stage_path, sizeof(stage_path), id, "stage");
+	if (stat(stage_path, &st)) {
+		if (load_module_file(path, "")) {
 			if (errno == EEXIST)
 				fail("cannot load %s: a module of its name is loaded, "
-				     "but no patch %s is registered", argv[1], id);
+				     "but no patch %s is registered", path, id);
 			return KS_FAILED;
 		}
 		loaded_here = true;
@@ -78,8 +77,20 @@ int cmd_apply(int argc, char **argv)
 			fail("could not unload %s: %m", name);
 		return KS_FAILED;
 	}
-	printf("%s\n", id);
 	return KS_OK;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	char id[128];
+	int ret;
+
+	if (argc != 2)
+		return fail("usage: ksplice apply FILE.ko"), KS_USAGE;
+	ret = apply_file(argv[1], id, sizeof(id));
+	if (ret == KS_OK)
+		printf("%s\n", id);
+	return ret;
 }
 
 int cmd_undo(int argc, char **argv)
@@ -117,13 +128,23 @@ void json_string(const char *s)
 
 int cmd_list(int argc, char **argv)
 {
-	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	bool json = false, installed = false;
 	char path[512], stage[64], cause[1024];
 	struct dirent **entries;
-	int n, shown = 0;
+	int n, shown = 0, left = 0;
 
-	if (argc > 2 || (argc == 2 && !json))
-		return fail("usage: ksplice list [--json]"), KS_USAGE;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--installed"))
+			installed = true;
+		else
+			argv[1 + left++] = argv[i];
+	}
+	if (installed)
+		return list_installed(left, argv + 1, json);
+	if (left)
+		return fail("usage: ksplice list [--installed] [--json]"), KS_USAGE;
 	n = scandir(SYSFS_ROOT, &entries, NULL, alphasort);
 	if (n < 0)
 		n = 0;	/* no core loaded: no patches */

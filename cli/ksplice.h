@@ -24,12 +24,23 @@ int cmd_undo(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_script(const char *script, int argc, char **argv);
+int cmd_install(int argc, char **argv);
+int cmd_uninstall(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
+
+/* commands.c: a patch id (letters, digits, '_', '-'); applying one file. */
+bool valid_id(const char *id);
+int apply_file(const char *path, char *id, size_t size);
+
+/* installed.c: list --installed [--json] [--kernel-release REL]. */
+int list_installed(int argc, char **argv, bool json);
 
 /* module.c */
 int load_core(void);
 int load_module_file(const char *path, const char *params);
 int unload_module(const char *name);
-int module_id_of(const char *path, char *id, size_t size);
+/* The value of KEY in the module's .modinfo into VALUE; 0 if found. */
+int module_info(const char *path, const char *key, char *value, size_t size);
 
 /* elf_section.c: a copy of the named section, NUL-terminated; 0 if found. */
 int elf_section_read(const char *path, const char *section, char **bytes, size_t *size);

@@ -29,8 +29,11 @@ static const char usage_text[] =
 	"Running machine (root):\n"
 	"  apply FILE.ko                  load and apply a patch; prints its id\n"
 	"  undo ID                        take a patch back out and unload it\n"
-	"  list [--json]                  patches and their stage\n"
+	"  list [--installed] [--json]    patches and their stage\n"
 	"  show [--json] ID               one patch: stage, abort cause, tries, functions\n"
+	"  install FILE.ko                keep a patch, to be applied at every boot\n"
+	"  uninstall ID                   stop applying it at boot\n"
+	"  boot                           apply the installed patches, in order\n"
 	"\n"
 	"Exit codes: 0 ok, 1 failed, 2 usage or bad input, 3 nothing to patch,\n"
 	"4 the fix cannot be applied live, 130 interrupted. See docs/cli.md and ksplice(1).\n";
@@ -65,9 +68,33 @@ static const struct command commands[] = {
 	  "its module. Refused while a task is inside its new code or a later\n"
 	  "patch replaces one of its functions again. Exit 0 undone, 1 refused.\n" },
 	{ "list", cmd_list, NULL,
-	  "usage: ksplice list [--json]\n\n"
+	  "usage: ksplice list [--json]\n"
+	  "       ksplice list --installed [--json] [--kernel-release REL]\n\n"
 	  "Every loaded patch and its stage (loaded, applied, reversed), one\n"
-	  "'ID STAGE' line each, or a JSON array of {id, stage, abort_cause}.\n" },
+	  "'ID STAGE' line each, or a JSON array of {id, stage, abort_cause}.\n"
+	  "--installed: the patches installed for the running kernel (or REL),\n"
+	  "in the order boot applies them, 'ORDER ID STAGE' lines or a JSON array\n"
+	  "of {order, id, release, file, stage}.\n" },
+	{ "install", cmd_install, NULL,
+	  "usage: ksplice install [--kernel-release REL [--kernel-build-id HEX]] FILE.ko\n\n"
+	  "Keeps FILE for the kernel it was built against, as\n"
+	  "/var/lib/ksplice/RELEASE/NNN-ID.ko ($KSPLICE_STATE_DIR instead of\n"
+	  "/var/lib/ksplice), after those installed before it: 'ksplice boot'\n"
+	  "applies them in that order. Installing does not apply. A patch built\n"
+	  "for another release or build than the running kernel's (or REL's and\n"
+	  "HEX's) is refused, naming both. Prints the installed path. Exit 0\n"
+	  "installed, 1 failed, 2 not a patch, another kernel's, or installed.\n" },
+	{ "uninstall", cmd_uninstall, NULL,
+	  "usage: ksplice uninstall [--kernel-release REL] ID\n\n"
+	  "Removes installed patch ID, so that boot no longer applies it. It does\n"
+	  "not undo it: 'ksplice undo ID' does. Exit 2 if ID is not installed.\n" },
+	{ "boot", cmd_boot, NULL,
+	  "usage: ksplice boot\n\n"
+	  "Applies every patch installed for the running kernel, in order, and\n"
+	  "prints one line for each: applied, applied already, or failed (after\n"
+	  "the reason). A failure does not stop the patches after it. Ends with\n"
+	  "a summary line. Exit 0 if every one is applied, 1 otherwise. The\n"
+	  "systemd unit ksplice.service runs it at boot.\n" },
 	{ "show", cmd_show, NULL,
 	  "usage: ksplice show [--json] ID\n\n"
 	  "One patch: stage, abort cause, tries, the stopped time of the last\n"

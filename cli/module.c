@@ -129,10 +129,9 @@ int load_core(void)
 }
 
 /* The patch id recorded by patchgen in the module's .modinfo. */
-int module_id_of(const char *path, char *id, size_t size)
+int module_info(const char *path, const char *key, char *value, size_t size)
 {
-	static const char key[] = "ksplice_id=";
-	size_t len, off;
+	size_t len, off, key_len = strlen(key);
 	char *info;
 	int ret = -1;
 
@@ -142,8 +141,9 @@ int module_id_of(const char *path, char *id, size_t size)
 	for (off = 0; off < len; off += strlen(info + off) + 1) {
 		const char *s = info + off;
 
-		if (!strncmp(s, key, sizeof(key) - 1) && strlen(s + sizeof(key) - 1) < size) {
-			strcpy(id, s + sizeof(key) - 1);
+		if (!strncmp(s, key, key_len) && s[key_len] == '=' &&
+		    strlen(s + key_len + 1) < size) {
+			strcpy(value, s + key_len + 1);
 			ret = 0;
 			break;
 		}

@@ -63,6 +63,15 @@ int write_meta(const struct patch *patch, const char *path,
 	fprintf(f, "MODULE_INFO(ksplice_id, ");
 	put_string(f, who->id);
 	fprintf(f, ");\n");
+	/* The same target, readable without loading: ksplice install checks it. */
+	fprintf(f, "MODULE_INFO(ksplice_release, ");
+	put_string(f, who->release);
+	fprintf(f, ");\n");
+	if (who->build_id) {
+		fprintf(f, "MODULE_INFO(ksplice_build_id, ");
+		put_string(f, who->build_id);
+		fprintf(f, ");\n");
+	}
 	if (who->description) {
 		fprintf(f, "MODULE_INFO(ksplice_description, ");
 		put_string(f, who->description);

@@ -9,6 +9,7 @@ packages=(
 	gcc g++ libc6-dev make gcc-12-plugin-dev libelf-dev zlib1g-dev libzstd-dev
 	linux-source-6.1 linux-source-6.12 flex bison bc cpio kmod libssl-dev openssl rsync patch git
 	qemu-system-x86 busybox-static xz-utils python3 clang libclang-rt-14-dev ccache distcc
+	systemd
 )
 [ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
 [ "${1:-}" != --debian ] || packages+=(linux-config-6.1)
