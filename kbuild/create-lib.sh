@@ -260,6 +260,7 @@ restore() {
 }
 cleanup() {
 	local rc=$?
+	progress_stop
 	restore
 	[ $json -eq 0 ] || write_report "$rc"
 	[ -z "$report_file" ] || write_report "$rc" > "$report_file" ||

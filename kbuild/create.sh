@@ -112,6 +112,7 @@ backed_up=0	# nothing to put back until the backup is complete
 source "$home/kbuild/report.sh"
 source "$home/kbuild/create-lib.sh"
 source "$home/kbuild/tree-lock.sh"
+source "$home/kbuild/progress.sh"
 trap cleanup EXIT
 trap 'say "interrupted; tree restored"; exit "$KSPLICE_EXIT_INTERRUPTED"' INT TERM
 
@@ -312,12 +313,15 @@ touch "$work/stamp"
 # prepare-stage files (asm-offsets, scripts/mod) too.
 # The fix may use the hooks and shadow variables of ksplice_hooks.h.
 sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections -I$(KSPLICE_HOOKS_INCLUDE))'
+[ $json -eq 1 ] || progress_start "ksplice create" "$kdir" "$work/stamp" "${#objs[@]}"
 if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
 	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
 	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
+	progress_stop
 	tail -30 "$work/build.log" >&2
 	die "$KSPLICE_EXIT_FAILED" "the fixed source does not build"
 fi
+progress_stop
 cmp -s "$kdir/include/config/auto.conf" "$work/pre/include/config/auto.conf" ||
 	die "$KSPLICE_EXIT_FAILED" "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
 new_release=$(cat "$kdir/include/config/kernel.release")
