@@ -8,28 +8,32 @@
 # the file STAMP. Nothing is printed for a step shorter than that.
 
 progress_pid=
+progress_flag=
+
+# The loop is told to stop through a file, never by a signal: a child
+# signalled between its fork and its exec would run the caller's EXIT
+# trap (create's cleanup, which puts the tree back).
+progress_loop='
+	label=$1 dir=$2 stamp=$3 total=$4 every=$5 flag=$6 ticks=0
+	while [ -e "$flag" ]; do
+		sleep 0.2
+		ticks=$((ticks + 1))
+		[ $((ticks % (every * 5))) -eq 0 ] && [ -e "$flag" ] || continue
+		n=$(find "$dir" -name "*.o" -newer "$stamp" 2>/dev/null | wc -l)
+		echo "$label: $n${total:+ of $total} objects compiled ($((ticks / 5))s)" >&2
+	done'
 
 progress_start() {
-	local label=$1 dir=$2 stamp=$3 total=${4:-}
-	local every=${KSPLICE_PROGRESS_EVERY:-15}
-
 	progress_stop
-	(
-		ticks=0
-		# One-second sleeps: a stop is never kept waiting for a long one.
-		while sleep 1; do
-			ticks=$((ticks + 1))
-			[ $((ticks % every)) -eq 0 ] || continue
-			n=$(find "$dir" -name '*.o' -newer "$stamp" 2>/dev/null | wc -l)
-			echo "$label: $n${total:+ of $total} objects compiled (${ticks}s)" >&2
-		done
-	) &
+	progress_flag=$(mktemp) || return 0
+	bash -c "$progress_loop" progress "$1" "$2" "$3" "${4:-}" \
+		"${KSPLICE_PROGRESS_EVERY:-15}" "$progress_flag" &
 	progress_pid=$!
 }
 
 progress_stop() {
 	[ -n "$progress_pid" ] || return 0
-	kill "$progress_pid" 2>/dev/null
+	rm -f "$progress_flag"
 	wait "$progress_pid" 2>/dev/null
-	progress_pid=
+	progress_pid= progress_flag=
 }

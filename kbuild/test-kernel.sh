@@ -9,6 +9,7 @@ set -euo pipefail
 home=$(cd "$(dirname "$0")/.." && pwd)
 source "$home/tests/lib/kernel.sh"
 source "$home/kbuild/tree-lock.sh"
+source "$home/kbuild/progress.sh"
 jobs=${JOBS:-$(nproc)}
 
 step() { echo "test-kernel ($test_kernel): $*"; }
@@ -70,5 +71,10 @@ fi
 
 step "building ${test_kernel_targets[*]:-everything} with KSPLICE=1 (-j$jobs)"
 start=$(date +%s)
+# A first build takes minutes: say how far it is (a rebuild, seconds: nothing).
+stamp=$(mktemp)
+trap 'progress_stop; rm -f "$stamp"' EXIT
+progress_start "test-kernel ($test_kernel)" "$kdir" "$stamp"
 make -C "$kdir" -s -j"$jobs" KSPLICE=1 ${test_kernel_targets[@]+"${test_kernel_targets[@]}"}
+progress_stop
 step "done in $(( $(date +%s) - start ))s: $kdir/arch/x86/boot/bzImage"
