@@ -11,7 +11,7 @@
 
 static void patch_file(char *buf, size_t size, const char *id, const char *file)
 {
-	snprintf(buf, size, SYSFS_ROOT "/%s/%s", id, file);
+	snprintf(buf, size, SYSFS_ROOT "/%.128s/%s", id, file);	/* ids are shorter */
 }
 
 bool valid_id(const char *id)
@@ -27,7 +27,7 @@ bool valid_id(const char *id)
 
 static void module_name(char *buf, size_t size, const char *id)
 {
-	snprintf(buf, size, "ksplice_%s", id);
+	snprintf(buf, size, "ksplice_%.128s", id);
 	for (char *p = buf; *p; p++)
 		if (*p == '-')
 			*p = '_';
@@ -50,9 +50,67 @@ static int change_stage(const char *id, const char *verb)
 	return -1;
 }
 
-/* Loads (if need be) and applies the patch module PATH; its id into ID. */
-int apply_file(const char *path, char *id, size_t size)
+struct patch_id {
+	char id[128];
+};
+
+/* The ids of the applied patches (at most MAX), for a replace; their count. */
+static int applied_ids(struct patch_id *ids, int max)
 {
+	struct dirent **entries;
+	char path[512], stage[64];
+	int n, found = 0;
+
+	n = scandir(SYSFS_ROOT, &entries, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *id = entries[i]->d_name;
+
+		patch_file(path, sizeof(path), id, "stage");
+		if (id[0] != '.' && found < max && strlen(id) < 128 &&
+		    !read_text(path, stage, sizeof(stage)) && !strcmp(stage, "applied"))
+			strcpy(ids[found++].id, id);
+		free(entries[i]);
+	}
+	if (n > 0)
+		free(entries);
+	return found;
+}
+
+/*
+ * After a replace: the patches it took the place of are undone in the
+ * same window; unload their modules, as undo does.
+ */
+static int unload_replaced(const struct patch_id *ids, int n, const char *by)
+{
+	char path[256], stage[64], name[160];
+	int ret = KS_OK;
+
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(ids[i].id, by))
+			continue;
+		patch_file(path, sizeof(path), ids[i].id, "stage");
+		if (read_text(path, stage, sizeof(stage)) || strcmp(stage, "reversed"))
+			continue;
+		module_name(name, sizeof(name), ids[i].id);
+		if (unload_module(name))
+			ret = fail("%s replaced %s, but could not unload %s: %m", by, ids[i].id,
+				   name);
+		else
+			fprintf(stderr, "ksplice: %s replaced %s, which is unloaded\n", by,
+				ids[i].id);
+	}
+	return ret;
+}
+
+/*
+ * Loads (if need be) and applies the patch module PATH; its id into ID.
+ * REPLACE: it takes the place of every other applied patch (a
+ * cumulative one), whose modules are unloaded afterwards.
+ */
+int apply_file(const char *path, char *id, size_t size, bool replace)
+{
+	struct patch_id replaced[64];
+	int nr_replaced = 0;
 	char stage_path[256], name[160];
 	bool loaded_here = false;
 	struct stat st;
@@ -71,23 +129,26 @@ int apply_file(const char *path, char *id, size_t size)
 		}
 		loaded_here = true;
 	}
-	if (change_stage(id, "apply")) {
+	if (replace)
+		nr_replaced = applied_ids(replaced, 64);
+	if (change_stage(id, replace ? "replace" : "apply")) {
 		module_name(name, sizeof(name), id);
 		if (loaded_here && unload_module(name))
 			fail("could not unload %s: %m", name);
 		return KS_FAILED;
 	}
-	return KS_OK;
+	return replace ? unload_replaced(replaced, nr_replaced, id) : KS_OK;
 }
 
 int cmd_apply(int argc, char **argv)
 {
+	bool replace = argc == 3 && !strcmp(argv[1], "--replace");
 	char id[128];
 	int ret;
 
-	if (argc != 2)
-		return fail("usage: ksplice apply FILE.ko"), KS_USAGE;
-	ret = apply_file(argv[1], id, sizeof(id));
+	if (argc != 2 + replace || argv[argc - 1][0] == '-')
+		return fail("usage: ksplice apply [--replace] FILE.ko"), KS_USAGE;
+	ret = apply_file(argv[argc - 1], id, sizeof(id), replace);
 	if (ret == KS_OK)
 		printf("%s\n", id);
 	return ret;

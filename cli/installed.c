@@ -373,7 +373,7 @@ int cmd_boot(int argc, char **argv)
 		}
 		snprintf(path, sizeof(path), "%s/%s/%s", state_dir(), t.release, list[i].file);
 		fflush(stdout);	/* the reasons apply prints go to stderr, between */
-		if (apply_file(path, id, sizeof(id)) == KS_OK) {
+		if (apply_file(path, id, sizeof(id), false) == KS_OK) {
 			printf("ksplice boot: %s: applied\n", list[i].id);
 			applied++;
 		} else {

@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"  manifest write --kdir KDIR [-o FILE] | show [--json] FILE\n"
 	"                                 the pre build's manifest, for create --manifest\n"
 	"Running machine (root):\n"
-	"  apply FILE.ko                  load and apply a patch; prints its id\n"
+	"  apply [--replace] FILE.ko      load and apply a patch; prints its id\n"
 	"  undo ID                        take a patch back out and unload it\n"
 	"  list [--installed] [--json]    patches and their stage\n"
 	"  show [--json] ID               one patch: stage, abort cause, tries, functions\n"
@@ -56,10 +56,14 @@ static const struct command commands[] = {
 	  "writes KDIR/.ksplice.mk, so that 'make KSPLICE=1' builds with the\n"
 	  "fingerprint plugin. Idempotent. --undo removes both.\n" },
 	{ "apply", cmd_apply, NULL,
-	  "usage: ksplice apply FILE.ko\n\n"
+	  "usage: ksplice apply [--replace] FILE.ko\n\n"
 	  "Loads the core (ksplice.ko) if needed, loads the patch module and applies\n"
 	  "it: every CPU stopped, no task inside a replaced function. Prints the\n"
 	  "patch id. On failure prints the abort cause and unloads what it loaded.\n"
+	  "--replace: FILE is cumulative and takes the place of every other applied\n"
+	  "patch in the same stopped window (their functions it does not replace\n"
+	  "get their original code back); their modules are then unloaded. Undo of\n"
+	  "it restores the original code. A replace that fails changes nothing.\n"
 	  "On a kernel that loads only signed modules an unsigned FILE is refused\n"
 	  "first. Exit 0 applied, 1 refused, 2 not a patch module.\n" },
 	{ "undo", cmd_undo, NULL,

@@ -114,7 +114,10 @@ source "$home/kbuild/create-lib.sh"
 source "$home/kbuild/tree-lock.sh"
 source "$home/kbuild/progress.sh"
 trap cleanup EXIT
-trap 'say "interrupted; tree restored"; exit "$KSPLICE_EXIT_INTERRUPTED"' INT TERM
+trap 'say "interrupted; tree restored"; exit "$KSPLICE_EXIT_INTERRUPTED"' INT TERM HUP
+# A reader that went away (create ... | head): the tree is put back all
+# the same, without a word, as there is nobody to read it.
+trap 'exit "$KSPLICE_EXIT_INTERRUPTED"' PIPE
 
 [ -n "$kdir" ] || usage
 [ ${#patches[@]} -gt 0 ] || [ -n "$git_spec" ] || usage

@@ -31,9 +31,12 @@ progress_start() {
 	progress_pid=$!
 }
 
+# Never fails: it runs in create's cleanup, under set -e, where the loop's
+# status (killed by SIGPIPE when nobody reads stderr any more) would
+# otherwise end the cleanup before the tree is put back.
 progress_stop() {
 	[ -n "$progress_pid" ] || return 0
 	rm -f "$progress_flag"
-	wait "$progress_pid" 2>/dev/null
+	wait "$progress_pid" 2>/dev/null || true
 	progress_pid= progress_flag=
 }

@@ -349,8 +349,9 @@ static bool site_matches_pre(const struct ksplice_func *func,
 struct write_ctx {
 	struct ksplice_priv *priv;
 	struct ksplice_stop *stop;
-	struct ksplice_poke *pokes;	/* one per function */
+	struct ksplice_poke *pokes;	/* one per function, then restores */
 	unsigned int bad;		/* function whose entry changed */
+	const struct ksplice_func *bad_other;	/* ... or another patch's */
 };
 
 /* The poke of function i: bytes at its site, new code for an NMI. */
@@ -362,16 +363,30 @@ static void set_poke(struct ksplice_poke *poke, const struct ksplice_func *func,
 	poke->target = (unsigned long)func->new_code;
 }
 
+/* A replace: the replaced patches' sites stop being theirs.  Runs stopped. */
+static void retire_replaced(const struct ksplice_replace_plan *plan)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < plan->nr_olds; i++)
+		for (j = 0; j < plan->olds[i]->patch->nr_funcs; j++)
+			plan->olds[i]->sites[j].live = false;
+}
+
 /*
  * Called stopped, once no task is in any old function.  The entries are
  * rechecked first: something may have patched them since the run-pre
- * check (which ran without text_mutex).  Then everything is written.
+ * check (which ran without text_mutex).  Then everything is written: on
+ * a replace, also the original entries of the replaced patches' sites
+ * this patch does not cover, and this patch saves the original bytes
+ * where it goes over their jumps, which undo will put back.
  */
 static int write_jumps(void *arg)
 {
 	struct write_ctx *ctx = arg;
 	struct ksplice_patch *patch = ctx->priv->patch;
 	struct ksplice_site *sites = ctx->priv->sites;
+	const struct ksplice_replace_plan *plan = ctx->priv->plan;
 	unsigned int i, n = 0;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
@@ -385,14 +400,28 @@ static int write_jumps(void *arg)
 			return -EINVAL;
 		}
 	}
+	for (i = 0; plan && i < plan->nr_restores; i++) {
+		if (memcmp((void *)plan->restores[i].addr, plan->expect[i],
+			   KSPLICE_JUMP_SIZE)) {
+			ctx->bad_other = plan->restore_funcs[i];
+			return -EINVAL;
+		}
+	}
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!sites[i].addr)
 			continue;
-		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
-		       KSPLICE_JUMP_SIZE);
+		memcpy(patch->funcs[i].saved,
+		       plan && plan->original[i] ? plan->original[i] :
+		       (const u8 *)sites[i].addr, KSPLICE_JUMP_SIZE);
 		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
 			 sites[i].jump);
 		sites[i].live = true;
+	}
+	if (plan) {
+		memcpy(&ctx->pokes[n], plan->restores,
+		       plan->nr_restores * sizeof(*plan->restores));
+		n += plan->nr_restores;
+		retire_replaced(plan);
 	}
 	ksplice_stop_poke(ctx->stop, ctx->pokes, n);
 	ksplice_run_hooks(patch, KSPLICE_HOOK_APPLY_STOPPED);
@@ -480,12 +509,17 @@ static struct ksplice_text_alias *alias_sites(struct ksplice_priv *priv)
 	unsigned long *addrs;
 	unsigned int i, n = 0;
 
-	addrs = kcalloc(priv->patch->nr_funcs, sizeof(*addrs), GFP_KERNEL);
+	unsigned int restores = priv->plan ? priv->plan->nr_restores : 0;
+
+	addrs = kcalloc(priv->patch->nr_funcs + restores, sizeof(*addrs),
+			GFP_KERNEL);
 	if (!addrs)
 		return NULL;
 	for (i = 0; i < priv->patch->nr_funcs; i++)
 		if (priv->sites[i].addr)
 			addrs[n++] = priv->sites[i].addr;
+	for (i = 0; i < restores; i++)
+		addrs[n++] = priv->plan->restores[i].addr;
 	alias = n ? ksplice_arch_alias_text(addrs, n) : NULL;
 	kfree(addrs);
 	return alias;
@@ -507,8 +541,9 @@ static int run_stopped(struct ksplice_priv *priv,
 	int ret = 0;
 
 	stop = kzalloc(sizeof(*stop), GFP_KERNEL);
-	ctx.pokes = kcalloc(priv->patch->nr_funcs, sizeof(*ctx.pokes),
-			    GFP_KERNEL);
+	ctx.pokes = kcalloc(priv->patch->nr_funcs +
+			    (priv->plan ? priv->plan->nr_restores : 0),
+			    sizeof(*ctx.pokes), GFP_KERNEL);
 	if (!stop || !ctx.pokes) {
 		kfree(stop);
 		kfree(ctx.pokes);
@@ -538,7 +573,8 @@ static int run_stopped(struct ksplice_priv *priv,
 		set_busy_cause(priv, stop, undo);
 		ret = -EBUSY;
 	} else if (stop->write_ret) {
-		const struct ksplice_func *func = &priv->patch->funcs[ctx.bad];
+		const struct ksplice_func *func = ctx.bad_other ?:
+			&priv->patch->funcs[ctx.bad];
 
 		ksplice_set_cause(priv, KSPLICE_ABORT_CODE_MISMATCH, "%s (%s)", func->name,
 				  ksplice_func_object(func));
@@ -556,19 +592,27 @@ static int run_stopped(struct ksplice_priv *priv,
 
 /*
  * No stack may point into the old functions, their .cold parts, or the
- * new code of a patch underneath (which becomes old code too).
+ * new code of a patch underneath (which becomes old code too); on a
+ * replace, into any code of the patches replaced, as on their undo.
  */
 static int apply_stopped(struct ksplice_priv *priv)
 {
 	const struct ksplice_patch *patch = priv->patch;
 	const unsigned int per = KSPLICE_RANGES_PER_FUNC;
+	unsigned int olds = priv->plan ? priv->plan->nr_olds : 0;
 	struct ksplice_range *ranges, *r;
 	unsigned int i;
 	int ret;
 
-	ranges = kcalloc(per * patch->nr_funcs, sizeof(*ranges), GFP_KERNEL);
+	ranges = kcalloc(per * patch->nr_funcs + olds, sizeof(*ranges),
+			 GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
+	for (i = 0; i < olds; i++) {
+		r = &ranges[per * patch->nr_funcs + i];
+		ksplice_kernel_module_text(priv->plan->olds[i]->patch->owner,
+					   &r->start, &r->end);
+	}
 	/* What a function does not have (absent module...): an empty range. */
 	for (i = 0; i < patch->nr_funcs; i++) {
 		const struct ksplice_site *site = &priv->sites[i];
@@ -585,13 +629,114 @@ static int apply_stopped(struct ksplice_priv *priv)
 		r[2].start = site->below_start;
 		r[2].end = site->below_end;
 	}
-	ret = run_stopped(priv, ranges, per * patch->nr_funcs, write_jumps,
-			  false);
+	ret = run_stopped(priv, ranges, per * patch->nr_funcs + olds,
+			  write_jumps, false);
 	kfree(ranges);
 	return ret;
 }
 
-static int do_apply(struct ksplice_priv *priv)
+static void free_plan(struct ksplice_priv *priv)
+{
+	struct ksplice_replace_plan *plan = priv->plan;
+
+	if (!plan)
+		return;
+	kfree(plan->olds);
+	kfree(plan->restores);
+	kfree(plan->expect);
+	kfree(plan->restore_funcs);
+	kfree(plan->original);
+	kfree(plan);
+	priv->plan = NULL;
+}
+
+static bool covered_by(const struct ksplice_priv *priv, unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->patch->nr_funcs; i++)
+		if (priv->sites[i].addr == addr)
+			return true;
+	return false;
+}
+
+/*
+ * One site of a replaced patch that the new one does not cover: the
+ * first patch there saved the original bytes, the topmost one's jump is
+ * what must be there, and its new code is where an NMI that meets the
+ * site halfway goes (it stays loaded until the write is long done).
+ */
+static void plan_restore(struct ksplice_replace_plan *plan, unsigned long addr)
+{
+	struct ksplice_priv *owner;
+	struct ksplice_poke *poke;
+	struct ksplice_site *top;
+	unsigned int i, index;
+
+	for (i = 0; i < plan->nr_restores; i++)
+		if (plan->restores[i].addr == addr)
+			return;
+	poke = &plan->restores[plan->nr_restores];
+	live_site_at(addr, true, &owner, &index);
+	poke->addr = addr;
+	memcpy(poke->bytes, owner->patch->funcs[index].saved, KSPLICE_JUMP_SIZE);
+	top = live_site_at(addr, false, &owner, &index);
+	poke->target = (unsigned long)owner->patch->funcs[index].new_code;
+	plan->expect[plan->nr_restores] = top->jump;
+	plan->restore_funcs[plan->nr_restores++] = &owner->patch->funcs[index];
+}
+
+/*
+ * A replacing apply: every other applied patch goes in the same stopped
+ * window.  Once this patch's sites are known (find_funcs()), plan what
+ * else the window writes.
+ */
+static int plan_replace(struct ksplice_priv *priv)
+{
+	struct ksplice_replace_plan *plan;
+	struct ksplice_priv *other;
+	unsigned int i, sites = 0;
+	unsigned long site;
+
+	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
+	if (!plan)
+		return -ENOMEM;
+	priv->plan = plan;
+	list_for_each_entry(other, &ksplice_patches, list) {
+		if (other != priv && other->stage == KSPLICE_APPLIED) {
+			plan->nr_olds++;
+			sites += other->patch->nr_funcs;
+		}
+	}
+	plan->olds = kcalloc(plan->nr_olds + 1, sizeof(*plan->olds), GFP_KERNEL);
+	plan->restores = kcalloc(sites + 1, sizeof(*plan->restores), GFP_KERNEL);
+	plan->expect = kcalloc(sites + 1, sizeof(*plan->expect), GFP_KERNEL);
+	plan->restore_funcs = kcalloc(sites + 1, sizeof(*plan->restore_funcs),
+				      GFP_KERNEL);
+	plan->original = kcalloc(priv->patch->nr_funcs + 1,
+				 sizeof(*plan->original), GFP_KERNEL);
+	if (!plan->olds || !plan->restores || !plan->expect ||
+	    !plan->restore_funcs || !plan->original)
+		return -ENOMEM;
+	plan->nr_olds = 0;
+	list_for_each_entry(other, &ksplice_patches, list) {
+		if (other == priv || other->stage != KSPLICE_APPLIED)
+			continue;
+		plan->olds[plan->nr_olds++] = other;
+		for (i = 0; i < other->patch->nr_funcs; i++)
+			if (other->sites[i].live &&
+			    !covered_by(priv, other->sites[i].addr))
+				plan_restore(plan, other->sites[i].addr);
+	}
+	for (i = 0; i < priv->patch->nr_funcs; i++)
+		if (priv->sites[i].addr && priv->sites[i].expect)
+			plan->original[i] = ksplice_original_entry(
+				&priv->patch->funcs[i],
+				priv->patch->funcs[i].old_addr, &site);
+	return 0;
+}
+
+static int do_apply(struct ksplice_priv *priv, bool replace)
 {
 	unsigned int ran;
 	int ret;
@@ -600,6 +745,8 @@ static int do_apply(struct ksplice_priv *priv)
 	if (ret)
 		return ret;
 	ret = find_funcs(priv, NULL);
+	if (!ret && replace)
+		ret = plan_replace(priv);
 	if (ret)
 		return ret;
 	ret = ksplice_apply_relocs(priv, NULL);
@@ -710,10 +857,26 @@ static void unpin_modules(struct ksplice_priv *priv)
 }
 
 /*
+ * The replaced patches are undone: their modules may go (their hooks do
+ * not run; the replacing patch is cumulative, state included).
+ */
+static void finish_replace(struct ksplice_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->plan->nr_olds; i++) {
+		struct ksplice_priv *old = priv->plan->olds[i];
+
+		old->stage = KSPLICE_REVERSED;
+		module_put(old->patch->owner);
+	}
+}
+
+/*
  * The module reference is taken first: it fails once the patch module is
  * being unloaded, and while applied it keeps the new code in memory.
  */
-int ksplice_apply(struct ksplice_priv *priv)
+static int apply_patch(struct ksplice_priv *priv, bool replace)
 {
 	int ret;
 
@@ -730,9 +893,12 @@ int ksplice_apply(struct ksplice_priv *priv)
 	priv->tries = 0;
 	ret = pin_modules(priv);
 	if (!ret) {
-		ret = do_apply(priv);
+		ret = do_apply(priv, replace);
 		unpin_modules(priv);
 	}
+	if (!ret && priv->plan)
+		finish_replace(priv);
+	free_plan(priv);
 	if (ret) {
 		module_put(priv->patch->owner);
 		goto out;
@@ -745,6 +911,17 @@ int ksplice_apply(struct ksplice_priv *priv)
 out:
 	mutex_unlock(&ksplice_mutex);
 	return ret;
+}
+
+int ksplice_apply(struct ksplice_priv *priv)
+{
+	return apply_patch(priv, false);
+}
+
+/* Apply, taking the place of every other applied patch in one window. */
+int ksplice_replace(struct ksplice_priv *priv)
+{
+	return apply_patch(priv, true);
 }
 
 /* ---- Undo ---- */

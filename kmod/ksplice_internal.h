@@ -72,6 +72,22 @@ struct ksplice_site {
 	unsigned long below_start, below_end;
 };
 
+/*
+ * During an apply that replaces the other applied patches (a cumulative
+ * patch, "replace"): what the stopped window writes beside the new jumps.
+ */
+struct ksplice_replace_plan {
+	struct ksplice_priv **olds;	/* the applied patches it replaces */
+	unsigned int nr_olds;
+	/* Sites of theirs the new patch does not cover: original bytes back. */
+	struct ksplice_poke *restores;
+	const u8 **expect;		/* per restore: the topmost jump there */
+	const struct ksplice_func **restore_funcs;	/* ... and its function */
+	unsigned int nr_restores;
+	/* Per new function over an older jump: the original entry bytes. */
+	const u8 **original;
+};
+
 /* The core's view of one registered patch; patch->core_private. */
 struct ksplice_priv {
 	struct kobject kobj;		/* /sys/kernel/ksplice/<id>/ */
@@ -88,6 +104,7 @@ struct ksplice_priv {
 	enum ksplice_abort abort;	/* why the last attempt failed */
 	char cause[KSPLICE_CAUSE_LEN];	/* "none", or its kind and details */
 	struct module **pins;		/* during an apply: its target modules */
+	struct ksplice_replace_plan *plan;	/* during a replacing apply */
 	struct completion *released;	/* completed when kobj is released */
 };
 
@@ -96,6 +113,7 @@ extern struct mutex ksplice_mutex;
 /* ksplice_core.c */
 extern struct list_head ksplice_patches;
 int ksplice_apply(struct ksplice_priv *priv);
+int ksplice_replace(struct ksplice_priv *priv);
 int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
 const u8 *ksplice_original_entry(const struct ksplice_func *func,
 				 unsigned long addr, unsigned long *site);

@@ -2,7 +2,9 @@
 /*
  * /sys/kernel/ksplice/<id>/: one directory per registered patch.
  *
- *   stage        rw  loaded | applied | reversed; write apply or undo
+ *   stage        rw  loaded | applied | reversed; write apply, replace
+ *                    (apply, taking the place of every other applied patch)
+ *                    or undo
  *   abort_kind   ro  none, or the kind of the last failure (busy, ...)
  *   abort_cause  ro  none, or why the last apply/undo failed (one line)
  *   functions    ro  <name> <object> <old_addr> <new_addr> per function
@@ -60,6 +62,8 @@ static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return -EPERM;
 	if (sysfs_streq(buf, "apply"))
 		ret = ksplice_apply(priv);
+	else if (sysfs_streq(buf, "replace"))
+		ret = ksplice_replace(priv);
 	else if (sysfs_streq(buf, "undo"))
 		ret = ksplice_undo(priv);
 	else
