@@ -98,9 +98,12 @@ fuzz: deps all
 
 # The installed command looks for its scripts, plugin and patchgen under
 # $(PREFIX)/lib/ksplice, laid out like this tree.
+# A package links it dynamically (INSTALL_STATIC=); the tests copy the
+# static one into their busybox guests.
+INSTALL_STATIC ?= -static
 install: all
-	$(CC) $(CFLAGS) -static -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
-		-o $(BUILD)/bin/ksplice.installed $(CLI_SRC) -lelf -lz -lzstd
+	$(CC) $(CFLAGS) $(INSTALL_STATIC) -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(PREFIX)/lib/ksplice"' \
+		-o $(BUILD)/bin/ksplice.installed $(CLI_SRC) $(LDFLAGS) -lelf -lz -lzstd
 	install -D -m 0755 $(BUILD)/bin/ksplice.installed $(DESTDIR)$(PREFIX)/bin/ksplice
 	install -D -m 0755 $(PATCHGEN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PATCHGEN)
 	install -D -m 0755 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/ksplice/$(PLUGIN)

@@ -105,6 +105,10 @@ static const char *find_core(char *buf, size_t size)
 	if (!access("/usr/lib/ksplice/ksplice.ko", R_OK))
 		return "/usr/lib/ksplice/ksplice.ko";
 	uname(&uts);
+	/* Where DKMS puts it (the ksplice-dkms package), then make's extra/. */
+	snprintf(buf, size, "/lib/modules/%s/updates/dkms/ksplice.ko", uts.release);
+	if (!access(buf, R_OK))
+		return buf;
 	snprintf(buf, size, "/lib/modules/%s/extra/ksplice.ko", uts.release);
 	return buf;
 }

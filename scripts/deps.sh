@@ -9,7 +9,7 @@ packages=(
 	gcc g++ libc6-dev make gcc-12-plugin-dev libelf-dev zlib1g-dev libzstd-dev
 	linux-source-6.1 linux-source-6.12 flex bison bc cpio kmod libssl-dev openssl rsync patch git
 	qemu-system-x86 busybox-static xz-utils python3 clang libclang-rt-14-dev ccache distcc
-	systemd
+	systemd build-essential debhelper dh-dkms dkms lintian fakeroot
 )
 [ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
 [ "${1:-}" != --debian ] || packages+=(linux-config-6.1)
@@ -28,4 +28,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq "${missing[@]}" >/dev/null
+# Without recommends: dkms would bring this machine's kernel headers, and
+# every package here names what it needs.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
