@@ -231,6 +231,9 @@ prepare_source_tree() {
 }
 
 restore() {
+	# Pinned also while a source tree is prepared, before any backup.
+	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
+	pinned_release=0
 	[ $backed_up -eq 1 ] || return 0
 	backed_up=0
 	for f in "${files[@]}"; do
@@ -242,7 +245,6 @@ restore() {
 	for f in ${absent[@]+"${absent[@]}"}; do
 		rm -f "$kdir/$f"
 	done
-	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
 	# One cp for all (hundreds of prepare-stage files): times kept, and
 	# the directories' own left as they are.
 	if [ -d "$work/pre" ]; then
