@@ -78,12 +78,12 @@ static int applied_ids(struct patch_id *ids, int max)
 
 /*
  * After a replace: the patches it took the place of are undone in the
- * same window; unload their modules, as undo does.
+ * same window; unload their modules, as undo does.  One that will not go
+ * is harmless (reversed) and said: the replace itself is done.
  */
-static int unload_replaced(const struct patch_id *ids, int n, const char *by)
+static void unload_replaced(const struct patch_id *ids, int n, const char *by)
 {
 	char path[256], stage[64], name[160];
-	int ret = KS_OK;
 
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(ids[i].id, by))
@@ -93,13 +93,12 @@ static int unload_replaced(const struct patch_id *ids, int n, const char *by)
 			continue;
 		module_name(name, sizeof(name), ids[i].id);
 		if (unload_module(name))
-			ret = fail("%s replaced %s, but could not unload %s: %m", by, ids[i].id,
-				   name);
+			fail("%s replaced %s, but could not unload %s (%m): rmmod it later",
+			     by, ids[i].id, name);
 		else
 			fprintf(stderr, "ksplice: %s replaced %s, which is unloaded\n", by,
 				ids[i].id);
 	}
-	return ret;
 }
 
 /*
@@ -137,7 +136,9 @@ int apply_file(const char *path, char *id, size_t size, bool replace)
 			fail("could not unload %s: %m", name);
 		return KS_FAILED;
 	}
-	return replace ? unload_replaced(replaced, nr_replaced, id) : KS_OK;
+	if (replace)
+		unload_replaced(replaced, nr_replaced, id);
+	return KS_OK;
 }
 
 int cmd_apply(int argc, char **argv)

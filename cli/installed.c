@@ -139,7 +139,7 @@ static int read_installed(const char *release, struct installed **out)
 	while ((entry = readdir(d))) {
 		const char *name = entry->d_name;
 		size_t len = strlen(name);
-		struct installed item;
+		struct installed item, *more;
 		char *end;
 
 		/* NNN-ID.ko; anything else (a partial copy) is not a patch. */
@@ -149,11 +149,13 @@ static int read_installed(const char *release, struct installed **out)
 			continue;
 		snprintf(item.id, sizeof(item.id), "%.*s", (int)(len - 7), name + 4);
 		snprintf(item.file, sizeof(item.file), "%s", name);
-		list = realloc(list, (n + 1) * sizeof(*list));
-		if (!list) {
+		more = realloc(list, (n + 1) * sizeof(*list));
+		if (!more) {
+			free(list);
 			closedir(d);
 			return -1;
 		}
+		list = more;
 		list[n++] = item;
 	}
 	closedir(d);

@@ -506,10 +506,9 @@ static void set_busy_cause(struct ksplice_priv *priv,
 static struct ksplice_text_alias *alias_sites(struct ksplice_priv *priv)
 {
 	struct ksplice_text_alias *alias;
+	unsigned int restores = priv->plan ? priv->plan->nr_restores : 0;
 	unsigned long *addrs;
 	unsigned int i, n = 0;
-
-	unsigned int restores = priv->plan ? priv->plan->nr_restores : 0;
 
 	addrs = kcalloc(priv->patch->nr_funcs + restores, sizeof(*addrs),
 			GFP_KERNEL);
