@@ -24,6 +24,13 @@ fi
 
 lock_tree "$kdir" step
 
+# A killed kbuild leaves its try-run folders (.tmp_<pid>) behind, and a
+# later try-run shell of the same pid removes its namesake in the middle
+# of whatever test watches the tree: they go first.
+for d in "$kdir"/.tmp_[0-9]*; do
+	[ ! -d "$d" ] || rm -rf "$d"
+done
+
 if [ ! -f "$kdir/Makefile" ]; then
 	[ -f "$test_kernel_tarball" ] || {
 		echo "test-kernel: $test_kernel_tarball missing (apt-get install linux-source-$test_kernel_version)" >&2
