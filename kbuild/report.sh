@@ -86,7 +86,7 @@ write_report() {
 	printf '  "new_symbols": %s,\n' "$(json_records "$records" new)"
 	printf '  "hooks": %s,\n' "$(json_records "$records" hook)"
 	printf '  "links": %s,\n' "$(json_records "$records" link)"
-	printf '  "notes": %s,\n' "$(json_records "$records" note redirect same tracepoint)"
+	printf '  "notes": %s,\n' "$(json_records "$records" note redirect trap same tracepoint)"
 	printf '  "refusals": %s,\n' "$refusals"
 	printf '  "patchgen": %s,\n' "$(json_records "$records")"
 	printf '  "module": %s,\n' "$module"

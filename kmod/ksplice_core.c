@@ -14,6 +14,7 @@
 #include "ksplice_internal.h"
 
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -108,7 +109,8 @@ static int check_func_entries(struct ksplice_priv *priv)
 	for (i = 0; i < patch->nr_funcs; i++) {
 		const struct ksplice_func *func = &patch->funcs[i];
 
-		if (func->pre_size < KSPLICE_JUMP_SIZE) {
+		/* Not even a trap fits (ksplice_traps.c). */
+		if (func->pre_size < func->jump_offset + KSPLICE_TRAP_SIZE) {
 			ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT, "%s", func->name);
 			return -EINVAL;
 		}
@@ -118,20 +120,25 @@ static int check_func_entries(struct ksplice_priv *priv)
 
 /*
  * Two functions of one patch at overlapping entries (aliases) would save
- * each other's jump as "original" bytes.
+ * each other's jump as "original" bytes.  A function shorter than the
+ * jump spans only its own bytes (it takes a trap).
  */
 static int check_overlap(struct ksplice_priv *priv, const unsigned long *addrs)
 {
 	const struct ksplice_patch *patch = priv->patch;
+	unsigned long span;
 	unsigned int i, j, n;
 
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!addrs[i])
 			continue;
+		span = KSPLICE_JUMP_SIZE;
+		if (patch->funcs[i].pre_size <
+		    patch->funcs[i].jump_offset + KSPLICE_JUMP_SIZE)
+			span = patch->funcs[i].pre_size;
 		n = 1;
 		for (j = 0; j < patch->nr_funcs; j++) {
-			if (j != i && addrs[j] &&
-			    addrs[j] - addrs[i] < KSPLICE_JUMP_SIZE)
+			if (j != i && addrs[j] && addrs[j] - addrs[i] < span)
 				n++;
 		}
 		if (n > 1) {
@@ -205,14 +212,18 @@ static struct ksplice_site *live_site_at(unsigned long addr, bool bottom,
  * and where (*site).  NULL if the function's entry is its own.
  */
 const u8 *ksplice_original_entry(const struct ksplice_func *func,
-				 unsigned long addr, unsigned long *site)
+				 unsigned long addr, unsigned long *site,
+				 unsigned int *size)
 {
+	struct ksplice_site *below;
 	struct ksplice_priv *owner;
 	unsigned int index;
 
 	*site = addr + func->jump_offset;
-	if (!live_site_at(*site, true, &owner, &index))
+	below = live_site_at(*site, true, &owner, &index);
+	if (!below)
 		return NULL;
+	*size = below->size;
 	return owner->patch->funcs[index].saved;
 }
 
@@ -231,7 +242,8 @@ static struct ksplice_priv *patch_above(struct ksplice_priv *priv,
 
 /*
  * Where each jump goes and what it is.  The entry bytes at the patch site
- * must be covered by the pre build (pre_size), and rel32 must reach.  A
+ * must be covered by the pre build (pre_size), and rel32 must reach;
+ * where fewer than a jump's bytes are covered, the site takes a trap.  A
  * site that holds another applied patch's jump is stacked on it.
  */
 static int prepare_site(struct ksplice_priv *priv, unsigned int i,
@@ -248,7 +260,10 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 						 &site->cold_addr))
 		return -ENOENT;
 	site->addr = addr + func->jump_offset;
-	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size) {
+	site->size = KSPLICE_JUMP_SIZE;
+	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size)
+		site->size = KSPLICE_TRAP_SIZE;
+	if (site->addr + site->size > addr + func->pre_size) {
 		ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT, "%s", func->name);
 		return -EINVAL;
 	}
@@ -262,12 +277,22 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	if (below) {
 		const struct ksplice_func *under = &owner->patch->funcs[index];
 
+		/* A jump over a trap or the reverse: built otherwise. */
+		if (below->size != site->size) {
+			ksplice_set_cause(priv, KSPLICE_ABORT_STACKED,
+					  "%s (patch %s enters it by a %u-byte site, this one by %u)",
+					  func->name, owner->patch->id,
+					  below->size, site->size);
+			return -EINVAL;
+		}
 		site->expect = below->jump;
 		site->below_start = (unsigned long)under->new_code;
 		site->below_end = site->below_start + under->new_size;
 	}
-	if (ksplice_arch_make_jump(site->jump, site->addr,
-				   (unsigned long)func->new_code)) {
+	if (site->size == KSPLICE_TRAP_SIZE)
+		ksplice_arch_make_trap(site->jump);
+	else if (ksplice_arch_make_jump(site->jump, site->addr,
+					(unsigned long)func->new_code)) {
 		ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", func->name);
 		return -ERANGE;
 	}
@@ -337,7 +362,7 @@ static bool site_matches_pre(const struct ksplice_func *func,
 	const u8 *code = (const u8 *)site->addr;
 	unsigned int i;
 
-	for (i = 0; i < KSPLICE_JUMP_SIZE; i++) {
+	for (i = 0; i < site->size; i++) {
 		if (func->pre_mask && func->pre_mask[off + i])
 			continue;
 		if (code[i] != func->pre_bytes[off + i])
@@ -350,6 +375,7 @@ struct write_ctx {
 	struct ksplice_priv *priv;
 	struct ksplice_stop *stop;
 	struct ksplice_poke *pokes;	/* one per function, then restores */
+	struct ksplice_traps *traps;	/* to publish; then the one it replaced */
 	unsigned int bad;		/* function whose entry changed */
 	const struct ksplice_func *bad_other;	/* ... or another patch's */
 };
@@ -359,7 +385,8 @@ static void set_poke(struct ksplice_poke *poke, const struct ksplice_func *func,
 		     const struct ksplice_site *site, const u8 *bytes)
 {
 	poke->addr = site->addr;
-	memcpy(poke->bytes, bytes, KSPLICE_JUMP_SIZE);
+	poke->size = site->size;
+	memcpy(poke->bytes, bytes, site->size);
 	poke->target = (unsigned long)func->new_code;
 }
 
@@ -394,7 +421,7 @@ static int write_jumps(void *arg)
 			continue;
 		if (sites[i].expect ?
 		    memcmp((void *)sites[i].addr, sites[i].expect,
-			   KSPLICE_JUMP_SIZE) :
+			   sites[i].size) :
 		    !site_matches_pre(&patch->funcs[i], &sites[i])) {
 			ctx->bad = i;
 			return -EINVAL;
@@ -402,7 +429,7 @@ static int write_jumps(void *arg)
 	}
 	for (i = 0; plan && i < plan->nr_restores; i++) {
 		if (memcmp((void *)plan->restores[i].addr, plan->expect[i],
-			   KSPLICE_JUMP_SIZE)) {
+			   plan->restores[i].size)) {
 			ctx->bad_other = plan->restore_funcs[i];
 			return -EINVAL;
 		}
@@ -412,7 +439,7 @@ static int write_jumps(void *arg)
 			continue;
 		memcpy(patch->funcs[i].saved,
 		       plan && plan->original[i] ? plan->original[i] :
-		       (const u8 *)sites[i].addr, KSPLICE_JUMP_SIZE);
+		       (const u8 *)sites[i].addr, sites[i].size);
 		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
 			 sites[i].jump);
 		sites[i].live = true;
@@ -423,7 +450,7 @@ static int write_jumps(void *arg)
 		n += plan->nr_restores;
 		retire_replaced(plan);
 	}
-	ksplice_stop_poke(ctx->stop, ctx->pokes, n);
+	ksplice_stop_poke(ctx->stop, ctx->pokes, n, &ctx->traps);
 	ksplice_run_hooks(patch, KSPLICE_HOOK_APPLY_STOPPED);
 	return 0;
 }
@@ -438,7 +465,7 @@ static int restore_entries(void *arg)
 
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (sites[i].live && memcmp((void *)sites[i].addr,
-					    sites[i].jump, KSPLICE_JUMP_SIZE)) {
+					    sites[i].jump, sites[i].size)) {
 			ctx->bad = i;
 			return -EINVAL;
 		}
@@ -450,7 +477,7 @@ static int restore_entries(void *arg)
 			 patch->funcs[i].saved);
 		sites[i].live = false;
 	}
-	ksplice_stop_poke(ctx->stop, ctx->pokes, n);
+	ksplice_stop_poke(ctx->stop, ctx->pokes, n, &ctx->traps);
 	ksplice_run_hooks(patch, KSPLICE_HOOK_UNDO_STOPPED);
 	return 0;
 }
@@ -548,6 +575,14 @@ static int run_stopped(struct ksplice_priv *priv,
 		kfree(ctx.pokes);
 		return -ENOMEM;
 	}
+	/* The traps as the write leaves them, published by it. */
+	ctx.traps = write ? ksplice_traps_build(undo ? NULL : priv,
+						undo ? priv : NULL) : NULL;
+	if (IS_ERR(ctx.traps)) {
+		kfree(stop);
+		kfree(ctx.pokes);
+		return PTR_ERR(ctx.traps);
+	}
 	ctx.stop = stop;
 	/* Nothing to write (the scan before unload): no view to map. */
 	stop->alias = write ? alias_sites(priv) : NULL;
@@ -583,6 +618,8 @@ static int run_stopped(struct ksplice_priv *priv,
 		priv->stop_call_ns = stop->call_ns;
 		priv->stop_scan_ns = stop->scan_ns;
 	}
+	/* The replaced table if the write published it, else the unused one. */
+	ksplice_traps_free(ctx.traps);
 	kfree(ctx.pokes);
 	ksplice_arch_unalias_text(stop->alias);
 	kfree(stop);
@@ -667,18 +704,19 @@ static bool covered_by(const struct ksplice_priv *priv, unsigned long addr)
  */
 static void plan_restore(struct ksplice_replace_plan *plan, unsigned long addr)
 {
+	struct ksplice_site *bottom, *top;
 	struct ksplice_priv *owner;
 	struct ksplice_poke *poke;
-	struct ksplice_site *top;
 	unsigned int i, index;
 
 	for (i = 0; i < plan->nr_restores; i++)
 		if (plan->restores[i].addr == addr)
 			return;
 	poke = &plan->restores[plan->nr_restores];
-	live_site_at(addr, true, &owner, &index);
+	bottom = live_site_at(addr, true, &owner, &index);
 	poke->addr = addr;
-	memcpy(poke->bytes, owner->patch->funcs[index].saved, KSPLICE_JUMP_SIZE);
+	poke->size = bottom->size;
+	memcpy(poke->bytes, owner->patch->funcs[index].saved, bottom->size);
 	top = live_site_at(addr, false, &owner, &index);
 	poke->target = (unsigned long)owner->patch->funcs[index].new_code;
 	plan->expect[plan->nr_restores] = top->jump;
@@ -696,6 +734,7 @@ static int plan_replace(struct ksplice_priv *priv)
 	struct ksplice_priv *other;
 	unsigned int i, sites = 0;
 	unsigned long site;
+	unsigned int size;
 
 	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
 	if (!plan)
@@ -731,7 +770,7 @@ static int plan_replace(struct ksplice_priv *priv)
 		if (priv->sites[i].addr && priv->sites[i].expect)
 			plan->original[i] = ksplice_original_entry(
 				&priv->patch->funcs[i],
-				priv->patch->funcs[i].old_addr, &site);
+				priv->patch->funcs[i].old_addr, &site, &size);
 	return 0;
 }
 
@@ -794,13 +833,14 @@ int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
 		if (!func_wanted(priv, i, module))
 			continue;
 		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
-		       KSPLICE_JUMP_SIZE);
+		       sites[i].size);
 		ksplice_arch_write_text((void *)sites[i].addr, sites[i].jump,
-					KSPLICE_JUMP_SIZE);
+					sites[i].size);
 		sites[i].live = true;
 	}
 	mutex_unlock(ksplice_kernel.text_mutex);
-	return 0;
+	/* Nothing runs the module's code before its init: traps after. */
+	return ksplice_traps_refresh();
 }
 
 /* Its module is going, and the jumps with its text. */
@@ -812,6 +852,8 @@ void ksplice_module_going(struct ksplice_priv *priv, const char *module)
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!func_wanted(priv, i, module))
 			continue;
+		if (priv->sites[i].live)
+			ksplice_traps_forget(priv->sites[i].addr);
 		priv->sites[i].live = false;
 		priv->sites[i].addr = 0;
 		patch->funcs[i].old_addr = 0;

@@ -25,6 +25,8 @@
 
 /* Bytes written at a replaced function's entry (x86: jmp rel32). */
 #define KSPLICE_JUMP_SIZE	5
+/* ... or, where the function has fewer, a trap (x86: int3; ksplice_traps.c). */
+#define KSPLICE_TRAP_SIZE	1
 
 /* Busy ranges per function on apply: itself, its .cold part, a patch below. */
 #define KSPLICE_RANGES_PER_FUNC	3
@@ -60,7 +62,8 @@ enum ksplice_stage {
 /* What the core keeps per replaced function, beside struct ksplice_func. */
 struct ksplice_site {
 	unsigned long addr;		/* where the jump goes: entry or past endbr */
-	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump written there */
+	unsigned int size;		/* KSPLICE_JUMP_SIZE, or a trap's */
+	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump (or trap) written there */
 	bool live;			/* written, and its module still loaded */
 	unsigned long cold_addr;	/* the old function's .cold part, or 0 */
 	/*
@@ -116,7 +119,8 @@ int ksplice_apply(struct ksplice_priv *priv);
 int ksplice_replace(struct ksplice_priv *priv);
 int ksplice_module_coming(struct ksplice_priv *priv, const char *module);
 const u8 *ksplice_original_entry(const struct ksplice_func *func,
-				 unsigned long addr, unsigned long *site);
+				 unsigned long addr, unsigned long *site,
+				 unsigned int *size);
 void ksplice_module_going(struct ksplice_priv *priv, const char *module);
 int ksplice_undo(struct ksplice_priv *priv);
 const char *ksplice_stage_name(enum ksplice_stage stage);
@@ -195,9 +199,20 @@ int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module);
  */
 struct ksplice_poke {
 	unsigned long addr;
+	unsigned int size;		/* of bytes: a jump's or a trap's */
 	u8 bytes[KSPLICE_JUMP_SIZE];
 	unsigned long target;
 };
+
+/* ksplice_traps.c: the live trap sites, read in the trap's context. */
+struct ksplice_traps;
+struct ksplice_traps *ksplice_traps_build(const struct ksplice_priv *top,
+					  const struct ksplice_priv *gone);
+struct ksplice_traps *ksplice_traps_swap(struct ksplice_traps *traps);
+void ksplice_traps_free(struct ksplice_traps *traps);
+int ksplice_traps_refresh(void);
+void ksplice_traps_forget(unsigned long addr);
+unsigned long ksplice_trap_target(unsigned long addr);
 
 /* ksplice_stack.c: one stop_machine() call, scan, and write if idle. */
 struct ksplice_range {
@@ -257,7 +272,8 @@ struct ksplice_stop {
 
 int ksplice_stop_once(struct ksplice_stop *stop);
 void ksplice_stop_poke(struct ksplice_stop *stop,
-		       const struct ksplice_poke *pokes, unsigned int nr);
+		       const struct ksplice_poke *pokes, unsigned int nr,
+		       struct ksplice_traps **traps);
 int ksplice_empty_stop(u64 *call_ns);
 
 /* ksplice_kernel.c: everything that differs between kernel versions. */
@@ -285,6 +301,7 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
 unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
 				     unsigned long sym);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
+void ksplice_arch_make_trap(u8 *insn);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 struct ksplice_text_alias;
 struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
@@ -292,8 +309,8 @@ struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
 void ksplice_arch_unalias_text(struct ksplice_text_alias *alias);
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
-			       unsigned int nr, void (*sync)(void *arg),
-			       void *arg);
+			       unsigned int nr, struct ksplice_traps **traps,
+			       void (*sync)(void *arg), void *arg);
 void ksplice_arch_sync_core(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
 bool ksplice_arch_task_stack(struct task_struct *task,

@@ -385,9 +385,11 @@ static void sync_others(void *arg)
 
 /* Writes the pokes from the stop callback, NMI-safely (arch says how). */
 void ksplice_stop_poke(struct ksplice_stop *stop,
-		       const struct ksplice_poke *pokes, unsigned int nr)
+		       const struct ksplice_poke *pokes, unsigned int nr,
+		       struct ksplice_traps **traps)
 {
-	ksplice_arch_poke_stopped(stop->alias, pokes, nr, sync_others, stop);
+	ksplice_arch_poke_stopped(stop->alias, pokes, nr, traps, sync_others,
+				  stop);
 }
 
 static void reset_results(struct ksplice_stop *stop)

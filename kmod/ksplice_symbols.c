@@ -144,11 +144,12 @@ static bool running_code_matches(const struct ksplice_func *func,
 				 struct ksplice_mismatch *where)
 {
 	unsigned long site, off, len, i, at;
+	unsigned int site_size = 0;
 	const u8 *original;
 	u8 buf[64];
 
 	/* Under another patch's jump: the bytes it replaced. */
-	original = ksplice_original_entry(func, addr, &site);
+	original = ksplice_original_entry(func, addr, &site, &site_size);
 	for (off = 0; off < func->pre_size; off += len) {
 		len = min_t(unsigned long, sizeof(buf), func->pre_size - off);
 		if (copy_from_kernel_nofault(buf, (void *)(addr + off), len)) {
@@ -157,7 +158,7 @@ static bool running_code_matches(const struct ksplice_func *func,
 		}
 		for (i = 0; i < len; i++) {
 			at = addr + off + i;
-			if (original && at - site < KSPLICE_JUMP_SIZE)
+			if (original && at - site < site_size)
 				buf[i] = original[at - site];
 			if (func->pre_mask && func->pre_mask[off + i])
 				continue;

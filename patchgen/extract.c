@@ -1055,10 +1055,16 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 
 		if (redirected <= 0)
 			return redirected;
-		return refuse("%s: %s is %lu bytes long, too short to hold a jump%s%s",
-			      unit->name, name, size, skip ? " after its entry" : "", why_not);
+		if (size <= skip)
+			return refuse("%s: %s is %lu bytes long, too short to hold a jump%s%s",
+				      unit->name, name, size, skip ? " after its entry" : "",
+				      why_not);
+		found("trap", name, unit->name, "%lu bytes long, too short to hold a jump%s%s: "
+		      "its entry takes a one-byte trap that sends every call to the new copy",
+		      size, skip ? " after its entry" : "", why_not);
 	}
-	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value + skip, 5);
+	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value + skip,
+				    size < skip + 5 ? 1 : 5);
 	if (site)
 		return refuse("%s: %s starts with %s, which the kernel rewrites at run time: "
 			      "no room for the jump", unit->name, name, site);

@@ -75,6 +75,27 @@ for pair in not_found:not_found mismatch:code_mismatch ambiguous:ambiguous \
 done
 [ "$(cat /proc/version)" = "$before" ] || fail "/proc/version changed"
 
+echo "== a trap entry: version_proc_show seen as 3 bytes long"
+expect 0 insmod $M/ksplice_test_bad.ko mode=trap
+expect 0 stage test-bad apply
+[ -z "$(cat /proc/version)" ] || fail "trap: the old version_proc_show still runs"
+(while :; do cat /proc/version > /dev/null; done) &
+r1=$!
+i=0
+while [ $i -lt 20 ]; do
+	stage test-bad undo || { fail "trap undo $i: $(cat $D/test-bad/abort_cause)"; break; }
+	[ "$(cat /proc/version)" = "$before" ] || fail "trap: undo $i did not restore"
+	stage test-bad apply || { fail "trap apply $i: $(cat $D/test-bad/abort_cause)"; break; }
+	[ -z "$(cat /proc/version)" ] || fail "trap: apply $i did not take"
+	i=$((i + 1))
+done
+kill $r1
+wait $r1 2> /dev/null
+echo "trap cycles with a reader: $i"
+expect 0 stage test-bad undo
+[ "$(cat /proc/version)" = "$before" ] || fail "trap: undo did not restore"
+expect 0 rmmod ksplice_test_bad
+
 echo "== apply and undo version_proc_show"
 expect 0 insmod $M/ksplice_test_version.ko
 P=test-version

@@ -6,6 +6,9 @@
  *   reloc_range: apply fails with that abort cause;
  *   entry_site: on a kernel built for IBT, apply fails so (the jump
  *   would overwrite the entry endbr64: no jump_offset);
+ *   trap: version_proc_show seen as 3 bytes long, too short for the
+ *   jump: apply succeeds, its entry takes a trap, and /proc/version
+ *   shows what new_function() prints, nothing;
  *   release, build_id, abi: registration (insmod) fails.
  */
 #include <linux/moduleparam.h>
@@ -75,6 +78,10 @@ static int set_mode(const char *val, const struct kernel_param *kp)
 		/* Any running bytes, so the check that fails is the site's. */
 		f->pre_mask = all_ones;
 	} else if (sysfs_streq(val, "too_short")) {
+		/* No byte left after jump_offset: not even a trap fits. */
+		f->pre_size = 3;
+		f->jump_offset = 3;
+	} else if (sysfs_streq(val, "trap")) {
 		f->pre_size = 3;
 	} else if (sysfs_streq(val, "reloc_missing")) {
 		relocs[0].symbol = "ksplice_no_such_symbol";

@@ -159,6 +159,12 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
 	return 0;
 }
 
+/* The one-byte trap of an entry too short for the jump (ksplice_traps.c). */
+void ksplice_arch_make_trap(u8 *insn)
+{
+	insn[0] = INT3_OPCODE;
+}
+
 /* Writes read-only text or data; the caller holds text_mutex. */
 void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 {
@@ -317,6 +323,16 @@ static void *one_store_block(const struct ksplice_text_alias *alias,
 	return alias_of(alias, ALIGN_DOWN(addr, *size));
 }
 
+/* A jump written in int3 steps: neither a trap nor in one store block. */
+static bool stepped_site(const struct ksplice_text_alias *alias,
+			 const struct ksplice_poke *poke)
+{
+	unsigned int size;
+
+	return poke->size == KSPLICE_JUMP_SIZE &&
+	       !one_store_block(alias, poke->addr, &size);
+}
+
 struct ksplice_block16 {
 	u64 lo, hi;
 } __aligned(16);
@@ -368,33 +384,36 @@ struct ksplice_redirect {
 static const struct ksplice_redirect *redirect;
 
 /*
- * An int3 at one of our sites, met by an NMI (or a machine check) while
- * the machine is stopped: go where the site will lead, the new code,
- * as the kernel's own text_poke_bp() emulates the instruction it writes.
- * Called in the trap's context, which may be an NMI: no locks.
+ * An int3 at one of our sites: one met by an NMI (or a machine check)
+ * while the machine is stopped, or the trap of an entry too short for
+ * the jump.  Go where the site leads, the new code, as the kernel's own
+ * text_poke_bp() emulates the instruction it writes.  Called in the
+ * trap's context, which may be an NMI: no locks.
  */
 static int ksplice_int3_notify(struct notifier_block *nb, unsigned long val,
 			       void *data)
 {
 	struct die_args *args = data;
 	const struct ksplice_redirect *r;
-	unsigned long at;
+	unsigned long at, target;
 	unsigned int i;
 
 	if (val != DIE_INT3 || !args->regs || user_mode(args->regs))
 		return NOTIFY_DONE;
 	/* Pairs with the release in ksplice_arch_poke_stopped(). */
 	r = smp_load_acquire(&redirect);
-	if (!r)
-		return NOTIFY_DONE;
 	at = args->regs->ip - 1;
-	for (i = 0; i < r->nr; i++) {
+	for (i = 0; r && i < r->nr; i++) {
 		if (r->pokes[i].addr == at) {
 			args->regs->ip = r->pokes[i].target;
 			return NOTIFY_STOP;
 		}
 	}
-	return NOTIFY_DONE;
+	target = ksplice_trap_target(at);
+	if (!target)
+		return NOTIFY_DONE;
+	args->regs->ip = target;
+	return NOTIFY_STOP;
 }
 
 static struct notifier_block ksplice_int3_nb = {
@@ -424,23 +443,31 @@ void ksplice_arch_stop(void)
  * which the spinning CPUs answer).  An NMI that meets the int3 is sent
  * to the new code by the notifier above.  After the last sync no NMI
  * that met an int3 is still in its handler: each CPU answered it from
- * outside any NMI.
+ * outside any NMI.  A trap site (one byte) is one store.
+ *
+ * *traps, the table of trap sites as the writes leave them, is published
+ * while the redirect covers every site being written; *traps becomes the
+ * table it replaced.
  */
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
-			       unsigned int nr, void (*sync)(void *arg),
-			       void *arg)
+			       unsigned int nr, struct ksplice_traps **traps,
+			       void (*sync)(void *arg), void *arg)
 {
 	static const u8 int3 = INT3_OPCODE;
 	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
 	unsigned int i, size, stepped = 0;
 	void *block;
 
-	if (!nr)
-		return;
 	/* The sites are known before any int3 can be met. */
 	smp_store_release(&redirect, &r);
+	*traps = ksplice_traps_swap(*traps);
 	for (i = 0; i < nr; i++) {
+		if (pokes[i].size < KSPLICE_JUMP_SIZE) {
+			write_stopped(alias, pokes[i].addr, pokes[i].bytes,
+				      pokes[i].size);
+			continue;
+		}
 		block = one_store_block(alias, pokes[i].addr, &size);
 		if (block) {
 			write_one_store(block, size, pokes[i].addr,
@@ -453,13 +480,13 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 	if (stepped) {
 		sync(arg);
 		for (i = 0; i < nr; i++)
-			if (!one_store_block(alias, pokes[i].addr, &size))
+			if (stepped_site(alias, &pokes[i]))
 				write_stopped(alias, pokes[i].addr + 1,
 					      pokes[i].bytes + 1,
 					      KSPLICE_JUMP_SIZE - 1);
 		sync(arg);
 		for (i = 0; i < nr; i++)
-			if (!one_store_block(alias, pokes[i].addr, &size))
+			if (stepped_site(alias, &pokes[i]))
 				write_stopped(alias, pokes[i].addr,
 					      pokes[i].bytes, 1);
 	}
