@@ -7,7 +7,12 @@
  *
  * int_sqrt() because it is exported, out of line, not a compiler builtin
  * and short, so the jump is a visible share of each call.
+ *
+ * Then a loop of calls to acpi_bus_private_data_handler(), a bare ret on
+ * the tiny kernel: too short for the jump, and global, so a replaced one
+ * is entered through a trap at its entry (docs/core.md, "Traps").
  */
+#include <linux/acpi.h>
 #include <linux/ktime.h>
 #include <linux/math.h>
 #include <linux/module.h>
@@ -19,6 +24,11 @@ MODULE_PARM_DESC(loops, "calls to time");
 static unsigned long long loop_ns;
 module_param(loop_ns, ullong, 0444);
 MODULE_PARM_DESC(loop_ns, "nanoseconds the calls took (read-only result)");
+
+static unsigned long long trap_loop_ns;
+module_param(trap_loop_ns, ullong, 0444);
+MODULE_PARM_DESC(trap_loop_ns,
+		 "nanoseconds the calls to the one-byte function took (read-only result)");
 
 static unsigned long bench_sink;
 
@@ -33,6 +43,11 @@ static int __init bench_call_init(void)
 		sum += int_sqrt(i);
 	loop_ns = ktime_get_ns() - start;
 	WRITE_ONCE(bench_sink, sum);
+
+	start = ktime_get_ns();
+	for (i = 0; i < loops; i++)
+		acpi_bus_private_data_handler(NULL, (void *)i);
+	trap_loop_ns = ktime_get_ns() - start;
 	return 0;
 }
 module_init(bench_call_init);
