@@ -92,8 +92,20 @@ done
 kill $r1
 wait $r1 2> /dev/null
 echo "trap cycles with a reader: $i"
-expect 0 stage test-bad undo
-[ "$(cat /proc/version)" = "$before" ] || fail "trap: undo did not restore"
+echo "a trap stacked on a trap: the top patch's code, then the one below"
+expect 0 insmod $M/ksplice_test_version.ko pre_size=3
+expect 0 stage test-version apply
+grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version || fail "stacked trap: the top patch does not run"
+expect 1 stage test-bad undo
+expect 0 stage test-version undo
+[ -z "$(cat /proc/version)" ] || fail "stacked trap: undo of the top did not give the one below"
+echo "a trap replacing a trap: the replacing patch's code, then the kernel's"
+expect 0 stage test-version replace
+grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version || fail "trap replace: the new patch does not run"
+[ "$(cat $D/test-bad/stage)" = reversed ] || fail "trap replace: test-bad $(cat $D/test-bad/stage)"
+expect 0 stage test-version undo
+[ "$(cat /proc/version)" = "$before" ] || fail "trap replace: undo did not restore"
+expect 0 rmmod ksplice_test_version
 expect 0 rmmod ksplice_test_bad
 
 echo "== apply and undo version_proc_show"

@@ -4,9 +4,12 @@
  * reaches the non-exported linux_proc_banner through two ksplice
  * relocations: a PC32 one into read-only data (which the core must write
  * with text_poke) and a 64-bit one into writable data.  It prints whether
- * both arrived.
+ * both arrived.  With pre_size=N (N < 5) the old function is seen as N
+ * bytes long, so its entry takes a trap (stacked over test_bad's).
  */
 #include <linux/compiler.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -58,6 +61,25 @@ static const struct ksplice_reloc relocs[] = {
 		.type = KSPLICE_RELOC_64,
 	},
 };
+
+static int set_pre_size(const char *val, const struct kernel_param *kp)
+{
+	unsigned int size;
+	int ret = kstrtouint(val, 0, &size);
+
+	if (ret)
+		return ret;
+	if (!size || size > PRE_SIZE_version_proc_show)
+		return -EINVAL;
+	funcs[0].pre_size = size;
+	return 0;
+}
+
+static const struct kernel_param_ops pre_size_ops = {
+	.set = set_pre_size,
+};
+module_param_cb(pre_size, &pre_size_ops, NULL, 0);
+MODULE_PARM_DESC(pre_size, "the old function's size as the patch sees it");
 
 /* As patchgen writes it: `ksplice apply` reads the id from here. */
 MODULE_INFO(ksplice_id, "test-version");
