@@ -14,6 +14,15 @@ static void patch_file(char *buf, size_t size, const char *id, const char *file)
 	snprintf(buf, size, SYSFS_ROOT "/%.128s/%s", id, file);	/* ids are shorter */
 }
 
+/* The core's stage of patch ID, into STAGE; nonzero when none is loaded. */
+int patch_stage(const char *id, char *stage, size_t size)
+{
+	char path[256];
+
+	patch_file(path, sizeof(path), id, "stage");
+	return read_text(path, stage, size);
+}
+
 bool valid_id(const char *id)
 {
 	if (!*id || strlen(id) > 64)
@@ -58,16 +67,15 @@ struct patch_id {
 static int applied_ids(struct patch_id *ids, int max)
 {
 	struct dirent **entries;
-	char path[512], stage[64];
+	char stage[64];
 	int n, found = 0;
 
 	n = scandir(SYSFS_ROOT, &entries, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *id = entries[i]->d_name;
 
-		patch_file(path, sizeof(path), id, "stage");
 		if (id[0] != '.' && found < max && strlen(id) < 128 &&
-		    !read_text(path, stage, sizeof(stage)) && !strcmp(stage, "applied"))
+		    !patch_stage(id, stage, sizeof(stage)) && !strcmp(stage, "applied"))
 			strcpy(ids[found++].id, id);
 		free(entries[i]);
 	}
@@ -83,13 +91,12 @@ static int applied_ids(struct patch_id *ids, int max)
  */
 static void unload_replaced(const struct patch_id *ids, int n, const char *by)
 {
-	char path[256], stage[64], name[160];
+	char stage[64], name[160];
 
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(ids[i].id, by))
 			continue;
-		patch_file(path, sizeof(path), ids[i].id, "stage");
-		if (read_text(path, stage, sizeof(stage)) || strcmp(stage, "reversed"))
+		if (patch_stage(ids[i].id, stage, sizeof(stage)) || strcmp(stage, "reversed"))
 			continue;
 		module_name(name, sizeof(name), ids[i].id);
 		if (unload_module(name))
@@ -215,8 +222,7 @@ int cmd_list(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		const char *id = entries[i]->d_name;
 
-		patch_file(path, sizeof(path), id, "stage");
-		if (id[0] == '.' || read_text(path, stage, sizeof(stage)))
+		if (id[0] == '.' || patch_stage(id, stage, sizeof(stage)))
 			continue;
 		patch_file(path, sizeof(path), id, "abort_cause");
 		if (read_text(path, cause, sizeof(cause)))
@@ -256,8 +262,7 @@ int cmd_show(int argc, char **argv)
 
 	if (argc != 2 + json || !valid_id(id))
 		return fail("usage: ksplice show [--json] ID"), KS_USAGE;
-	patch_file(path, sizeof(path), id, "stage");
-	if (read_text(path, value, sizeof(value)))
+	if (patch_stage(id, value, sizeof(value)))
 		return fail("no patch %s is loaded", id);
 	if (json) {
 		printf("{\"id\": ");

@@ -300,10 +300,7 @@ int cmd_uninstall(int argc, char **argv)
 /* What the core says of patch ID: its stage, or "not loaded". */
 static void loaded_stage(const char *id, char *stage, size_t size)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), SYSFS_ROOT "/%s/stage", id);
-	if (read_text(path, stage, size))
+	if (patch_stage(id, stage, size))
 		snprintf(stage, size, "not loaded");
 }
 

@@ -30,6 +30,7 @@ int cmd_boot(int argc, char **argv);
 
 /* commands.c: a patch id (letters, digits, '_', '-'); applying one file. */
 bool valid_id(const char *id);
+int patch_stage(const char *id, char *stage, size_t size);
 int apply_file(const char *path, char *id, size_t size, bool replace);
 
 /* installed.c: list --installed [--json] [--kernel-release REL]. */
