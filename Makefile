@@ -6,6 +6,8 @@
 #   make demo         a one-line fix applied live in QEMU, then undone
 #   make bench        every benchmark figure in one run (bench/README.md)
 #   make fuzz         fuzz patchgen's readers for FUZZ_SECONDS (300)
+#   make plugin-arm64 the plugin for aarch64-linux-gnu-gcc-12 (issue 22's
+#                     start; tests/plugin/arm64 runs the plugin checks on it)
 #   make install      install the command, plugin, kbuild and kmod files
 #                     and the man page (PREFIX=/usr/local, DESTDIR=)
 
@@ -40,10 +42,23 @@ all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER) $(CONTRACT_SH)
 deps:
 	@bash scripts/deps.sh
 
-$(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
-	@mkdir -p $(dir $@)
+# build_plugin DIR: the plugin, against the headers of the GCC whose
+# plugin directory is DIR (a plugin runs inside that compiler, on this host).
+build_plugin = @mkdir -p $(dir $@) && \
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
-		-Wno-unused-parameter -I$(PLUGIN_DIR)/include -Ikmod/include -o $@ $(PLUGIN_SRC)
+		-Wno-unused-parameter -I$(1)/include -Ikmod/include -o $@ $(PLUGIN_SRC)
+
+$(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
+	$(call build_plugin,$(PLUGIN_DIR))
+
+CROSS_ARM64  ?= aarch64-linux-gnu-gcc-12
+PLUGIN_ARM64 := $(BUILD)/gcc-plugin/aarch64-linux-gnu/ksplice_plugin.so
+
+plugin-arm64: $(PLUGIN_ARM64)
+
+$(PLUGIN_ARM64): $(PLUGIN_SRC) $(PLUGIN_HDR)
+	@bash scripts/deps.sh --arm64
+	$(call build_plugin,$(shell $(CROSS_ARM64) -print-file-name=plugin))
 
 # The plugin's id: the first 16 hex digits of its sha1, written once
 # here so that ksplice-gcc, which checks it on every compile, need not
@@ -123,4 +138,4 @@ install: all
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests
 
-.PHONY: all deps test-kernel check demo bench fuzz install clean
+.PHONY: all deps test-kernel check demo bench fuzz install clean plugin-arm64

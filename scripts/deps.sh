@@ -3,6 +3,7 @@
 # need, but only when one is missing, so a ready machine pays nothing.
 # --bench: also what make bench needs (matplotlib for its plots).
 # --debian: also Debian's kernel configurations (tests/debian-config/run).
+# --arm64: also the arm64 cross compiler and its plugin headers.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
 )
 [ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
 [ "${1:-}" != --debian ] || packages+=(linux-config-6.1)
+[ "${1:-}" != --arm64 ] || packages+=(gcc-12-aarch64-linux-gnu gcc-12-plugin-dev-aarch64-linux-gnu)
 
 missing=()
 for p in "${packages[@]}"; do

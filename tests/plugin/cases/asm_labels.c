@@ -28,6 +28,15 @@ void annotated(void)
 	asm volatile(ANNOTATE(__COUNTER__) INSN);
 }
 
+#ifdef __aarch64__
+void numeric_labels(int *p)
+{
+	asm volatile("1: ldr w16, %0\n\t"
+		     "cbz w16, 1b\n\t"
+		     "b 2f\n"
+		     "2:" : "+m" (*p) : : "x16");
+}
+#else
 void numeric_labels(int *p)
 {
 	asm volatile("1: incl %0\n\t"
@@ -35,3 +44,4 @@ void numeric_labels(int *p)
 		     "jmp 2f\n"
 		     "2:" : "+m" (*p));
 }
+#endif

@@ -28,7 +28,11 @@ int other(int a)
 }
 
 #ifdef NOTRACE_SUBJECT
+#ifdef __aarch64__
+__attribute__((patchable_function_entry(0, 0)))	/* arm64's notrace */
+#else
 __attribute__((no_instrument_function))
+#endif
 #endif
 int subject(int a)
 {

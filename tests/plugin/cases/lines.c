@@ -5,11 +5,18 @@
  */
 extern void record_caller(const char *file, int line);
 
+/* The trapping instruction of the kernel's BUG() on each architecture. */
+#ifdef __aarch64__
+#define BUG_INSN "brk 0x800"
+#else
+#define BUG_INSN "ud2"
+#endif
+
 /* Like the kernel's WARN_ON(): the line goes into __bug_table. */
 #define WARN_LIKE(cond) ({						\
 	int __warned = !!(cond);					\
 	if (__warned)							\
-		asm volatile("1: ud2\n"					\
+		asm volatile("1: " BUG_INSN "\n"			\
 			     ".pushsection __bug_table,\"aw\"\n"	\
 			     ".long 1b - .\n"				\
 			     ".short %c0\n"				\

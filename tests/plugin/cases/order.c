@@ -6,7 +6,11 @@
  * another section.  OFFSET changes the offset of a symbol reference.
  */
 #ifndef ALT_REPLACEMENT
+#ifdef __aarch64__
+#define ALT_REPLACEMENT "dsb nsh"
+#else
 #define ALT_REPLACEMENT "lfence"
+#endif
 #endif
 #ifndef OFFSET
 #define OFFSET 3
