@@ -10,6 +10,8 @@
  *   functions    ro  <name> <object> <old_addr> <new_addr> per function
  *   livepatched  ro  <function> <module> per applied function that a
  *                    livepatch replaced since (its code runs, not ours)
+ *   traps        ro  <function> <object> per applied function entered
+ *                    through a trap (too short for the jump: each call traps)
  *   tries        ro  stop_machine attempts of the last apply/undo
  *   stop_ns      ro  length of the last successful stopped window
  *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
@@ -147,6 +149,27 @@ static ssize_t livepatched_show(struct kobject *kobj,
 	return len;
 }
 
+/* Applied functions entered through a trap: "<function> <object>" each. */
+static ssize_t traps_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct ksplice_priv *priv = to_priv(kobj);
+	const struct ksplice_patch *patch = priv->patch;
+	unsigned int i;
+	int len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for (i = 0; i < patch->nr_funcs; i++) {
+		if (!priv->sites[i].live ||
+		    priv->sites[i].size == KSPLICE_JUMP_SIZE)
+			continue;
+		len += sysfs_emit_at(buf, len, "%s %s\n", patch->funcs[i].name,
+				     ksplice_func_object(&patch->funcs[i]));
+	}
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 /* One number of a patch, as the last finished apply or undo left it. */
 static ssize_t show_number(char *buf, const u64 *value)
 {
@@ -193,6 +216,7 @@ static struct kobj_attribute abort_kind_attr = __ATTR_RO(abort_kind);
 static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
 static struct kobj_attribute livepatched_attr = __ATTR_RO(livepatched);
+static struct kobj_attribute traps_attr = __ATTR_RO(traps);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
 static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
@@ -205,6 +229,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&abort_cause_attr.attr,
 	&functions_attr.attr,
 	&livepatched_attr.attr,
+	&traps_attr.attr,
 	&tries_attr.attr,
 	&stop_ns_attr.attr,
 	&stop_call_ns_attr.attr,

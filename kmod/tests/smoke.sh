@@ -79,6 +79,8 @@ echo "== a trap entry: version_proc_show seen as 3 bytes long"
 expect 0 insmod $M/ksplice_test_bad.ko mode=trap
 expect 0 stage test-bad apply
 [ -z "$(cat /proc/version)" ] || fail "trap: the old version_proc_show still runs"
+[ "$(cat $D/test-bad/traps)" = "version_proc_show nowhere.o" ] ||
+	fail "trap: traps says '$(cat $D/test-bad/traps)'"
 (while :; do cat /proc/version > /dev/null; done) &
 r1=$!
 i=0
@@ -105,6 +107,7 @@ grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version || fail "trap replace: t
 [ "$(cat $D/test-bad/stage)" = reversed ] || fail "trap replace: test-bad $(cat $D/test-bad/stage)"
 expect 0 stage test-version undo
 [ "$(cat /proc/version)" = "$before" ] || fail "trap replace: undo did not restore"
+[ -z "$(cat $D/test-version/traps)$(cat $D/test-bad/traps)" ] || fail "trap: traps not empty after undo"
 expect 0 rmmod ksplice_test_version
 expect 0 rmmod ksplice_test_bad
 
