@@ -131,7 +131,6 @@ git_fix() {
 # tree since), and a patch module of another release does not load. So
 # the post build gets the running release's version-control part pinned
 # in .scmversion, which 6.1's setlocalversion reads first.
-pinned_release=0
 pin_release() {
 	local prefix version
 	version=$(make -s -C "$kdir" kernelversion)
@@ -144,8 +143,8 @@ pin_release() {
 		return 0
 	fi
 	[ ! -e "$kdir/.scmversion" ] || return 0	# its owner pinned it
+	: > "$tree_journal/pinned"
 	: > "$kdir/.scmversion"
-	pinned_release=1
 	prefix=$version$(cd "$kdir" && scripts/setlocalversion)
 	case "$release" in
 	"$prefix"*) printf '%s\n' "${release#"$prefix"}" > "$kdir/.scmversion" ;;
@@ -220,10 +219,7 @@ prepare_source_tree() {
 		tail -30 "$work/prepare.log" >&2
 		die "$KSPLICE_EXIT_FAILED" "make modules_prepare failed in $kdir"
 	fi
-	if [ $pinned_release -eq 1 ]; then
-		rm -f "$kdir/.scmversion"
-		pinned_release=0
-	fi
+	[ ! -e "$tree_journal/pinned" ] || rm -f "$kdir/.scmversion" "$tree_journal/pinned"
 	[ "$(cat "$kdir/include/config/kernel.release")" = "$release" ] ||
 		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir builds kernel release $(cat "$kdir/include/config/kernel.release"), but the manifest's is $release"
 	cp "$pre/Module.symvers" "$kdir/Module.symvers"
@@ -231,34 +227,7 @@ prepare_source_tree() {
 }
 
 restore() {
-	# Pinned also while a source tree is prepared, before any backup.
-	[ $pinned_release -eq 0 ] || rm -f "$kdir/.scmversion"
-	pinned_release=0
-	[ $backed_up -eq 1 ] || return 0
-	backed_up=0
-	for f in "${files[@]}"; do
-		[ ! -e "$work/src/$f" ] || cp -p "$work/src/$f" "$kdir/$f"
-	done
-	for f in "${new_files[@]}"; do
-		rm -f "$kdir/$f"
-	done
-	for f in ${absent[@]+"${absent[@]}"}; do
-		rm -f "$kdir/$f"
-	done
-	# One cp for all (hundreds of prepare-stage files): times kept, and
-	# the directories' own left as they are.
-	if [ -d "$work/pre" ]; then
-		(cd "$work/pre" && find . -type f -print0 | xargs -0 -r cp -p --parents -t "$kdir")
-	fi
-	# A compile that fails or is interrupted leaves gcc's dependency file,
-	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
-	for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
-		d=$(kbuild_file "$o" d)
-		[ -e "$work/pre/$d" ] || rm -f "$kdir/$d"
-	done
-	for d in "$kdir"/.tmp_*; do
-		[ ! -e "$d" ] || grep -qxF "$d" "$work/tmp-dirs" || rm -rf "$d"
-	done
+	[ -z "${tree_journal:-}" ] || restore_tree "$kdir" "$tree_journal"
 }
 cleanup() {
 	local rc=$?
@@ -267,6 +236,9 @@ cleanup() {
 	[ $json -eq 0 ] || write_report "$rc"
 	[ -z "$report_file" ] || write_report "$rc" > "$report_file" ||
 		echo "ksplice create: cannot write the report to $report_file" >&2
+	# Kept when something could not be put back: the next create or
+	# build of the tree tries again.
+	[ -z "${tree_journal:-}" ] || [ -e "$tree_journal/complete" ] || rm -rf "$tree_journal"
 	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
 	exit $rc
 }

@@ -108,7 +108,6 @@ objs=()
 inputs=()	# objects built only into an embedded image (the vDSO's)
 new_files=()
 absent=()	# what a source tree had not built: removed again
-backed_up=0	# nothing to put back until the backup is complete
 source "$home/kbuild/report.sh"
 source "$home/kbuild/create-lib.sh"
 source "$home/kbuild/tree-lock.sh"
@@ -131,6 +130,7 @@ kdir=$(cd "$kdir" && pwd)
 check_tools
 # Held until create exits, restored tree and all.
 lock_tree "$kdir" say
+mkdir -p "$tree_journal"
 # $pre holds the pre build's records: the tree itself, or what the
 # manifest has of it.
 declare -A pre_kind=()
@@ -254,8 +254,8 @@ fi
 # Keep what the rebuild overwrites, then apply the fix.
 for f in "${files[@]}"; do
 	if [ -e "$kdir/$f" ]; then
-		mkdir -p "$work/src/$(dirname "$f")"
-		cp -p "$kdir/$f" "$work/src/$f"
+		mkdir -p "$tree_journal/src/$(dirname "$f")"
+		cp -p "$kdir/$f" "$tree_journal/src/$f"
 	else
 		new_files+=("$f")	# the fix creates it
 	fi
@@ -268,25 +268,25 @@ for o in "${objs[@]}" ${inputs[@]+"${inputs[@]}"}; do
 		absent+=("$o" "$c" "$d")
 		continue
 	fi
-	mkdir -p "$work/pre/$(dirname "$o")"
-	cp -p "$kdir/$o" "$work/pre/$o"
-	[ ! -e "$kdir/$c" ] || cp -p "$kdir/$c" "$work/pre/$c"
-	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$work/pre/$d"
+	mkdir -p "$tree_journal/pre/$(dirname "$o")"
+	cp -p "$kdir/$o" "$tree_journal/pre/$o"
+	[ ! -e "$kdir/$c" ] || cp -p "$kdir/$c" "$tree_journal/pre/$c"
+	[ ! -e "$kdir/$d" ] || cp -p "$kdir/$d" "$tree_journal/pre/$d"
 done
 # kbuild's prepare stage rewrites this dependency file on every make.
-mkdir -p "$work/pre"
-ls -d "$kdir"/.tmp_* > "$work/tmp-dirs" 2>/dev/null || true
-[ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$work/pre/"
-kbuild_generated_files | (cd "$kdir" && xargs -r -d '\n' cp -p --parents -t "$work/pre/")
+mkdir -p "$tree_journal/pre"
+ls -d "$kdir"/.tmp_* > "$tree_journal/tmp-dirs" 2>/dev/null || true
+[ ! -f "$kdir/.missing-syscalls.d" ] || cp -p "$kdir/.missing-syscalls.d" "$tree_journal/pre/"
+kbuild_generated_files | (cd "$kdir" && xargs -r -d '\n' cp -p --parents -t "$tree_journal/pre/")
 # Put back even if kbuild rewrote them: the release (see pin_release),
 # and the configuration, which kbuild regenerates when the compiler's
 # version text changes (a distcc that renames gcc, for one).
 for f in include/config/kernel.release include/generated/utsrelease.h .config \
 	include/config/auto.conf include/config/auto.conf.cmd include/config/CC_VERSION_TEXT \
 	include/generated/autoconf.h include/generated/rustc_cfg include/generated/compile.h; do
-	[ ! -f "$kdir/$f" ] || { mkdir -p "$work/pre/$(dirname "$f")"; cp -p "$kdir/$f" "$work/pre/$f"; }
+	[ ! -f "$kdir/$f" ] || { mkdir -p "$tree_journal/pre/$(dirname "$f")"; cp -p "$kdir/$f" "$tree_journal/pre/$f"; }
 done
-backed_up=1
+journal_complete ${objs[@]+"${objs[@]}"} ${inputs[@]+"${inputs[@]}"}
 pin_release
 say "applying ${#patches[@]} fix file(s) to $kdir"
 for p in "${patches[@]}"; do
@@ -295,7 +295,6 @@ for p in "${patches[@]}"; do
 	if ! patch -p1 -d "$kdir" -s -f -N --no-backup-if-mismatch -r - < "$p" >"$work/patch.log" 2>&1; then
 		# patch -N may have applied some files before it stopped.
 		restore
-		backed_up=1
 		if patch -p1 -d "$kdir" -R --dry-run -s -f < "$p" >/dev/null 2>&1; then
 			die "$KSPLICE_EXIT_BAD_INPUT" "$kdir already has $what: its sources must be those of the running kernel, without the fix"
 		fi
@@ -325,7 +324,7 @@ if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${ob
 	die "$KSPLICE_EXIT_FAILED" "the fixed source does not build"
 fi
 progress_stop
-cmp -s "$kdir/include/config/auto.conf" "$work/pre/include/config/auto.conf" ||
+cmp -s "$kdir/include/config/auto.conf" "$tree_journal/pre/include/config/auto.conf" ||
 	die "$KSPLICE_EXIT_FAILED" "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
 new_release=$(cat "$kdir/include/config/kernel.release")
 [ "$new_release" = "$release" ] ||
@@ -359,7 +358,7 @@ if [ -n "$manifest" ]; then
 	prein=$pre
 	manifest_extract "${objs[@]}"
 else
-	prein=$work/pre
+	prein=$tree_journal/pre
 fi
 
 # With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
