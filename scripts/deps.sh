@@ -13,7 +13,7 @@ packages=(
 	systemd build-essential debhelper dh-dkms dkms lintian fakeroot
 )
 [ "${1:-}" != --bench ] || packages+=(python3-matplotlib)
-[ "${1:-}" != --debian ] || packages+=(linux-config-6.1)
+[ "${1:-}" != --debian ] || packages+=(linux-config-6.1 linux-config-6.12)
 [ "${1:-}" != --arm64 ] || packages+=(gcc-12-aarch64-linux-gnu gcc-12-plugin-dev-aarch64-linux-gnu)
 
 missing=()
