@@ -209,21 +209,25 @@ static struct ksplice_site *live_site_at(unsigned long addr, bool bottom,
 /*
  * For the run-pre check of a function at addr: if an applied patch's
  * jump sits at its patch site, the bytes the first such patch replaced,
- * and where (*site).  NULL if the function's entry is its own.
+ * and where (*site) and how many (*size), each if asked for.  NULL if
+ * the function's entry is its own.
  */
 const u8 *ksplice_original_entry(const struct ksplice_func *func,
 				 unsigned long addr, unsigned long *site,
 				 unsigned int *size)
 {
+	unsigned long at = addr + func->jump_offset;
 	struct ksplice_site *below;
 	struct ksplice_priv *owner;
 	unsigned int index;
 
-	*site = addr + func->jump_offset;
-	below = live_site_at(*site, true, &owner, &index);
+	below = live_site_at(at, true, &owner, &index);
 	if (!below)
 		return NULL;
-	*size = below->size;
+	if (site)
+		*site = at;
+	if (size)
+		*size = below->size;
 	return owner->patch->funcs[index].saved;
 }
 
@@ -289,7 +293,7 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 		site->below_start = (unsigned long)under->new_code;
 		site->below_end = site->below_start + under->new_size;
 	}
-	if (site->size == KSPLICE_TRAP_SIZE)
+	if (ksplice_site_is_trap(site))
 		ksplice_arch_make_trap(site->jump);
 	else if (ksplice_arch_make_jump(site->jump, site->addr,
 					(unsigned long)func->new_code)) {
@@ -733,8 +737,6 @@ static int plan_replace(struct ksplice_priv *priv)
 	struct ksplice_replace_plan *plan;
 	struct ksplice_priv *other;
 	unsigned int i, sites = 0;
-	unsigned long site;
-	unsigned int size;
 
 	plan = kzalloc(sizeof(*plan), GFP_KERNEL);
 	if (!plan)
@@ -770,7 +772,7 @@ static int plan_replace(struct ksplice_priv *priv)
 		if (priv->sites[i].addr && priv->sites[i].expect)
 			plan->original[i] = ksplice_original_entry(
 				&priv->patch->funcs[i],
-				priv->patch->funcs[i].old_addr, &site, &size);
+				priv->patch->funcs[i].old_addr, NULL, NULL);
 	return 0;
 }
 

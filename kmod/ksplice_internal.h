@@ -75,6 +75,12 @@ struct ksplice_site {
 	unsigned long below_start, below_end;
 };
 
+/* A site entered through a one-byte trap rather than a jump. */
+static inline bool ksplice_site_is_trap(const struct ksplice_site *site)
+{
+	return site->addr && site->size < KSPLICE_JUMP_SIZE;
+}
+
 /*
  * During an apply that replaces the other applied patches (a cumulative
  * patch, "replace"): what the stopped window writes beside the new jumps.

@@ -124,50 +124,62 @@ static ssize_t functions_show(struct kobject *kobj,
 }
 
 /*
- * Applied functions that a livepatch replaced after us: its code runs,
- * not ours.  One "<function> <livepatch module>" line each.
+ * One "<function> <what>" line for each live function of the patch that
+ * what() names something for (NULL: none); scratch is what()'s to fill.
  */
-static ssize_t livepatched_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
+static ssize_t show_live_funcs(struct kobject *kobj, char *buf,
+			       const char *(*what)(const struct ksplice_priv *priv,
+						   unsigned int i, char *scratch))
 {
 	struct ksplice_priv *priv = to_priv(kobj);
 	const struct ksplice_patch *patch = priv->patch;
-	char owner[MODULE_NAME_LEN];
+	char scratch[MODULE_NAME_LEN];
+	const char *second;
 	unsigned int i;
 	int len = 0;
 
 	mutex_lock(&ksplice_mutex);
 	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!priv->sites[i].live ||
-		    !ksplice_livepatch_owner(patch->funcs[i].old_addr, owner,
-					     sizeof(owner)))
+		if (!priv->sites[i].live)
 			continue;
-		len += sysfs_emit_at(buf, len, "%s %s\n", patch->funcs[i].name,
-				     owner);
+		second = what(priv, i, scratch);
+		if (second)
+			len += sysfs_emit_at(buf, len, "%s %s\n",
+					     patch->funcs[i].name, second);
 	}
 	mutex_unlock(&ksplice_mutex);
 	return len;
 }
 
-/* Applied functions entered through a trap: "<function> <object>" each. */
+/* A livepatch that replaced the function after us: its code runs, not ours. */
+static const char *livepatch_owner(const struct ksplice_priv *priv,
+				   unsigned int i, char *scratch)
+{
+	if (!ksplice_livepatch_owner(priv->patch->funcs[i].old_addr, scratch,
+				     MODULE_NAME_LEN))
+		return NULL;
+	return scratch;
+}
+
+static ssize_t livepatched_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return show_live_funcs(kobj, buf, livepatch_owner);
+}
+
+/* The object of a function entered through a trap. */
+static const char *trap_object(const struct ksplice_priv *priv,
+			       unsigned int i, char *scratch)
+{
+	if (!ksplice_site_is_trap(&priv->sites[i]))
+		return NULL;
+	return ksplice_func_object(&priv->patch->funcs[i]);
+}
+
 static ssize_t traps_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	struct ksplice_priv *priv = to_priv(kobj);
-	const struct ksplice_patch *patch = priv->patch;
-	unsigned int i;
-	int len = 0;
-
-	mutex_lock(&ksplice_mutex);
-	for (i = 0; i < patch->nr_funcs; i++) {
-		if (!priv->sites[i].live ||
-		    priv->sites[i].size == KSPLICE_JUMP_SIZE)
-			continue;
-		len += sysfs_emit_at(buf, len, "%s %s\n", patch->funcs[i].name,
-				     ksplice_func_object(&patch->funcs[i]));
-	}
-	mutex_unlock(&ksplice_mutex);
-	return len;
+	return show_live_funcs(kobj, buf, trap_object);
 }
 
 /* One number of a patch, as the last finished apply or undo left it. */

@@ -48,11 +48,6 @@ static bool replaced_by(const struct ksplice_priv *top,
 	return false;
 }
 
-static bool is_trap(const struct ksplice_site *site)
-{
-	return site->addr && site->size < KSPLICE_JUMP_SIZE;
-}
-
 /* The live traps of priv (top: the ones it is about to write). */
 static unsigned int add_traps(struct ksplice_traps *traps,
 			      const struct ksplice_priv *priv, bool top)
@@ -62,7 +57,7 @@ static unsigned int add_traps(struct ksplice_traps *traps,
 	for (i = 0; i < priv->patch->nr_funcs; i++) {
 		const struct ksplice_site *site = &priv->sites[i];
 
-		if (!is_trap(site) || !(top || site->live))
+		if (!ksplice_site_is_trap(site) || !(top || site->live))
 			continue;
 		if (traps) {
 			struct ksplice_trap *t = &traps->trap[traps->nr];
