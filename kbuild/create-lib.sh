@@ -238,7 +238,11 @@ cleanup() {
 		echo "ksplice create: cannot write the report to $report_file" >&2
 	# Kept when something could not be put back: the next create or
 	# build of the tree tries again.
-	[ -z "${tree_journal:-}" ] || [ -e "$tree_journal/complete" ] || rm -rf "$tree_journal"
+	if [ -n "${tree_journal:-}" ] && [ ! -e "$tree_journal/complete" ]; then
+		# --keep-work keeps the pre build's objects too, as work/pre.
+		[ $keep -eq 0 ] || [ ! -d "$tree_journal/pre" ] || mv "$tree_journal/pre" "$work/pre"
+		rm -rf "$tree_journal"
+	fi
 	if [ $keep -eq 1 ]; then say "work files kept in $work"; else rm -rf "$work"; fi
 	exit $rc
 }

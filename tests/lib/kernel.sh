@@ -3,7 +3,8 @@
 # the suites; needs $home. KSPLICE_TEST_KERNEL names it:
 #   tiny-6.1    tinyconfig plus tests/config/tiny.config (the default)
 #   distro-6.1  that plus tests/config/distro-6.1.config (ftrace, IBT, ORC...)
-#   tiny-6.12   6.12's tinyconfig plus tests/config/tiny.config
+#   tiny-6.12   6.12's tinyconfig plus tests/config/tiny.config and
+#               tests/config/tiny-6.12.config (call-depth tracking)
 #   distro-6.12 that plus tests/config/distro-6.12.config (as distro-6.1,
 #               and call-depth tracking)
 #   debian-6.1  Debian's own 6.1 configuration plus
@@ -31,7 +32,8 @@ test_kernel_base=tinyconfig
 test_kernel_fragments=("$home/tests/config/tiny.config")
 test_kernel_targets=()
 case $test_kernel in
-tiny-6.1 | tiny-6.12) ;;
+tiny-6.1) ;;
+tiny-6.12) test_kernel_fragments+=("$home/tests/config/tiny-6.12.config") ;;
 distro-6.1 | distro-6.12) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;
 debian-6.1 | debian-6.12)
 	test_kernel_base=/usr/src/linux-config-$test_kernel_version/config.amd64_none_amd64.xz
