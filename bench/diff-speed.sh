@@ -100,9 +100,11 @@ done
 # One real object with every special section a distro kernel has:
 # kernel/sched/core.o of the distro-6.1 test kernel (built if it is not
 # cached), one function changed by a nop (bench/fix-n-functions.py), the
-# pre/post pair as create leaves it. (Its ORC tables: with IBT, 6.1's
-# objtool writes them into vmlinux.o, not into each object; the row
-# counts the object's own .orc_unwind sections.)
+# pre/post pair as create leaves it. Its ORC tables: with IBT, 6.1's
+# objtool writes them into vmlinux.o, not into each object, so the
+# tree's own objtool adds them to both, as kbuild does for each object
+# of a kernel without IBT (Debian's 6.1); the row counts the object's
+# .orc_unwind sections.
 real=${KSPLICE_BENCH_REAL_OBJECT:-kernel/sched/core.o}
 if [ "$real" != none ]; then
 	real_kdir=$(KSPLICE_TEST_KERNEL=distro-6.1 bash -c 'home=$1; source "$home/tests/lib/kernel.sh"; echo "$kdir"' _ "$home")
@@ -118,6 +120,13 @@ if [ "$real" != none ]; then
 	cp "$kept/pre/$real" "$dir/pre.o"
 	cp "$kept/post/$real" "$dir/post.o"
 	rm -rf "$kept"
+	objtool=$real_kdir/tools/objtool/objtool
+	if ! readelf -SW "$dir/pre.o" | grep -q '\.orc_unwind' && [ -x "$objtool" ]; then
+		for o in pre post; do
+			"$objtool" --hacks=jump_label --hacks=noinstr --orc --retpoline --rethunk \
+				--sls --static-call --uaccess "$dir/$o.o" >&2
+		done
+	fi
 	cp "$real_kdir/System.map" "$dir/System.map"
 	args=(--symvers "$real_kdir/Module.symvers" "$real" "$dir/pre.o" "$dir/post.o")
 	measure
