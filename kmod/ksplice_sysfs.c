@@ -125,11 +125,13 @@ static ssize_t functions_show(struct kobject *kobj,
 
 /*
  * One "<function> <what>" line for each live function of the patch that
- * what() names something for (NULL: none); scratch is what()'s to fill.
+ * what() names something for (NULL: none); scratch (size bytes) is
+ * what()'s to fill.
  */
 static ssize_t show_live_funcs(struct kobject *kobj, char *buf,
 			       const char *(*what)(const struct ksplice_priv *priv,
-						   unsigned int i, char *scratch))
+						   unsigned int i, char *scratch,
+						   size_t size))
 {
 	struct ksplice_priv *priv = to_priv(kobj);
 	const struct ksplice_patch *patch = priv->patch;
@@ -142,7 +144,7 @@ static ssize_t show_live_funcs(struct kobject *kobj, char *buf,
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!priv->sites[i].live)
 			continue;
-		second = what(priv, i, scratch);
+		second = what(priv, i, scratch, sizeof(scratch));
 		if (second)
 			len += sysfs_emit_at(buf, len, "%s %s\n",
 					     patch->funcs[i].name, second);
@@ -153,10 +155,10 @@ static ssize_t show_live_funcs(struct kobject *kobj, char *buf,
 
 /* A livepatch that replaced the function after us: its code runs, not ours. */
 static const char *livepatch_owner(const struct ksplice_priv *priv,
-				   unsigned int i, char *scratch)
+				   unsigned int i, char *scratch, size_t size)
 {
 	if (!ksplice_livepatch_owner(priv->patch->funcs[i].old_addr, scratch,
-				     MODULE_NAME_LEN))
+				     size))
 		return NULL;
 	return scratch;
 }
@@ -169,7 +171,7 @@ static ssize_t livepatched_show(struct kobject *kobj,
 
 /* The object of a function entered through a trap. */
 static const char *trap_object(const struct ksplice_priv *priv,
-			       unsigned int i, char *scratch)
+			       unsigned int i, char *scratch, size_t size)
 {
 	if (!ksplice_site_is_trap(&priv->sites[i]))
 		return NULL;
