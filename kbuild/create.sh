@@ -286,7 +286,8 @@ for f in include/config/kernel.release include/generated/utsrelease.h .config \
 	include/generated/autoconf.h include/generated/rustc_cfg include/generated/compile.h; do
 	[ ! -f "$kdir/$f" ] || { mkdir -p "$tree_journal/pre/$(dirname "$f")"; cp -p "$kdir/$f" "$tree_journal/pre/$f"; }
 done
-journal_complete ${objs[@]+"${objs[@]}"} ${inputs[@]+"${inputs[@]}"}
+mapfile -t deps < <(for o in ${objs[@]+"${objs[@]}"} ${inputs[@]+"${inputs[@]}"}; do kbuild_file "$o" d; done)
+journal_complete ${deps[@]+"${deps[@]}"}
 pin_release
 say "applying ${#patches[@]} fix file(s) to $kdir"
 for p in "${patches[@]}"; do

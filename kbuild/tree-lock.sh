@@ -34,22 +34,23 @@ lock_tree() {
 #   pinned    create wrote the tree's .scmversion (pin_release)
 #   src/      the fix's files as they were
 #   pre/      the build outputs the post build rewrites, as they were
-#   state     which files: declare -p of files, new_files, absent, built
+#   state     which files: declare -p of files, new_files, absent, deps
 #   tmp-dirs  kbuild's try-run folders that were there before
 #   complete  all of the above is written: the tree may differ from here
 # journal_complete: the backup is whole; the tree may now change.
-# Its arguments are the objects the post build compiles.
+# Its arguments are the dependency files (.x.o.d) of the objects the
+# post build compiles.
 journal_complete() {
-	local -a built=("$@")
-	declare -p files new_files absent built > "$tree_journal/state"
+	local -a deps=("$@")
+	declare -p files new_files absent deps > "$tree_journal/state"
 	: > "$tree_journal/complete"
 }
 
 # restore_tree KDIR JOURNAL: puts back what JOURNAL kept of KDIR. Doing
 # it twice does no harm.
 restore_tree() {
-	local kdir=$1 j=$2 f o d
-	local -a files=() new_files=() absent=() built=()
+	local kdir=$1 j=$2 f d
+	local -a files=() new_files=() absent=() deps=()
 	[ ! -e "$j/pinned" ] || rm -f "$kdir/.scmversion" "$j/pinned"
 	[ -e "$j/complete" ] || return 0
 	# shellcheck source=/dev/null
@@ -67,8 +68,7 @@ restore_tree() {
 	fi
 	# A compile that fails or is interrupted leaves gcc's dependency file,
 	# and an interrupted kbuild its try-run folders (.tmp_<pid>).
-	for o in ${built[@]+"${built[@]}"}; do
-		d=$(dirname "$o")/.$(basename "$o").d
+	for d in ${deps[@]+"${deps[@]}"}; do
 		[ -e "$j/pre/$d" ] || rm -f "$kdir/$d"
 	done
 	for d in "$kdir"/.tmp_*; do
