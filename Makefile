@@ -34,7 +34,8 @@ PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h) $(CONTRACT)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
 PATCHGEN_HDR := $(wildcard patchgen/*.h) $(CONTRACT)
-CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c patchgen/name_index.c
+CLI_SRC      := $(wildcard cli/*.c) patchgen/fingerprint_format.c patchgen/fingerprint_binary.c \
+		patchgen/name_index.c
 CLI_HDR      := $(wildcard cli/*.h) patchgen/fingerprint_format.h patchgen/name_index.h $(CONTRACT)
 
 all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER) $(CONTRACT_SH)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ksplice fingerprints [--json] FILE.o: the plugin's records of one
- * object (docs/fingerprints.md), as stored or as JSON.
+ * object (docs/fingerprints.md), as stored or as JSON; a manifest's
+ * copy stores them in binary, and prints them as text.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -105,6 +106,8 @@ int cmd_fingerprints(int argc, char **argv)
 	}
 	if (json)
 		print_json(&table);
+	else if (fingerprint_blob_is(text, size))
+		fingerprint_table_print(&table, stdout);	/* a manifest's copy */
 	else
 		fwrite(text, 1, size, stdout);
 	fingerprint_table_free(&table);

@@ -6,62 +6,97 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
 
+/*
+ * The mapped file's bytes at OFFSET, if SIZE of them lie inside it. The
+ * object is read straight from its mapping: libelf's copy of every
+ * section descriptor and header cost more than the model itself.
+ */
+static const unsigned char *file_at(const struct object *obj, uint64_t offset, uint64_t size)
+{
+	if (offset > obj->map_size || size > obj->map_size - offset)
+		return NULL;
+	return obj->map + offset;
+}
+
+/* The NUL-terminated string at OFFSET of string table STRTAB, or NULL. */
+static const char *string_at(const struct object *obj, size_t strtab, uint64_t offset)
+{
+	const struct section *sec;
+
+	if (!strtab || strtab >= obj->nr_secs)
+		return NULL;
+	sec = &obj->secs[strtab];
+	if (sec->sh.sh_type != SHT_STRTAB || !sec->bytes || offset >= sec->sh.sh_size ||
+	    sec->bytes[sec->sh.sh_size - 1])
+		return NULL;
+	return (const char *)sec->bytes + offset;
+}
+
 static int read_sections(struct object *obj)
 {
-	size_t shstrndx, n;
-	Elf_Scn *scn = NULL;
+	const unsigned char *table;
+	Elf64_Ehdr eh;
+	Elf64_Shdr first;
+	size_t n, shstrndx;
 
-	if (elf_getshdrnum(obj->elf, &n) || elf_getshdrstrndx(obj->elf, &shstrndx))
-		return error("%s: %s", obj->path, elf_errmsg(-1));
+	memcpy(&eh, obj->map, sizeof(eh));
+	if (eh.e_shentsize != sizeof(Elf64_Shdr) || !eh.e_shoff ||
+	    !(table = file_at(obj, eh.e_shoff, sizeof(first))))
+		return error("%s: no section table", obj->path);
+	memcpy(&first, table, sizeof(first));
+	/* Past 0xff00 sections the counts live in section 0. */
+	n = eh.e_shnum ? eh.e_shnum : first.sh_size;
+	shstrndx = eh.e_shstrndx == SHN_XINDEX ? first.sh_link : eh.e_shstrndx;
+	if (!n || n > (obj->map_size - eh.e_shoff) / sizeof(Elf64_Shdr))
+		return error("%s: its section table lies outside it", obj->path);
 	obj->nr_secs = n;
 	obj->secs = xcalloc(n, sizeof(*obj->secs));
-	while ((scn = elf_nextscn(obj->elf, scn))) {
-		struct section *sec = &obj->secs[elf_ndxscn(scn)];
-		Elf_Data *data;
+	for (size_t i = 0; i < n; i++) {
+		struct section *sec = &obj->secs[i];
 
-		sec->index = elf_ndxscn(scn);
+		sec->index = i;
 		sec->out = -1;
-		if (!gelf_getshdr(scn, &sec->sh))
-			return error("%s: %s", obj->path, elf_errmsg(-1));
-		sec->name = elf_strptr(obj->elf, shstrndx, sec->sh.sh_name);
-		if (!sec->name)
-			return error("%s: bad section name", obj->path);
-		if (sec->sh.sh_type == SHT_NOBITS)
+		memcpy(&sec->sh, table + i * sizeof(Elf64_Shdr), sizeof(sec->sh));
+		if (!i || sec->sh.sh_type == SHT_NOBITS)
 			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data || (data->d_size != sec->sh.sh_size))
-			return error("%s: cannot read section %s", obj->path, sec->name);
-		sec->bytes = data->d_buf;
+		sec->bytes = file_at(obj, sec->sh.sh_offset, sec->sh.sh_size);
+		if (!sec->bytes)
+			return error("%s: cannot read section %zu", obj->path, i);
 	}
-	obj->secs[0].out = -1;
 	obj->secs[0].name = "";
+	for (size_t i = 1; i < n; i++) {
+		obj->secs[i].name = string_at(obj, shstrndx, obj->secs[i].sh.sh_name);
+		if (!obj->secs[i].name)
+			return error("%s: bad section name", obj->path);
+	}
 	return 0;
 }
 
 static int read_symbols(struct object *obj)
 {
 	struct section *symtab = NULL;
-	Elf_Data *data;
 
 	for (size_t i = 1; i < obj->nr_secs; i++)
 		if (obj->secs[i].sh.sh_type == SHT_SYMTAB)
 			symtab = &obj->secs[i];
 	if (!symtab)
 		return error("%s: no symbol table", obj->path);
-	data = elf_getdata(elf_getscn(obj->elf, symtab->index), NULL);
+	if (!symtab->bytes || symtab->sh.sh_entsize != sizeof(Elf64_Sym))
+		return error("%s: bad symbol table", obj->path);
 	obj->nr_syms = symtab->sh.sh_size / sizeof(Elf64_Sym);
 	obj->syms = xcalloc(obj->nr_syms, sizeof(*obj->syms));
 	for (size_t i = 0; i < obj->nr_syms; i++) {
 		struct symbol *sym = &obj->syms[i];
 
 		sym->index = i;
-		if (!gelf_getsym(data, i, &sym->sym))
-			return error("%s: bad symbol %zu", obj->path, i);
-		sym->name = elf_strptr(obj->elf, symtab->sh.sh_link, sym->sym.st_name);
+		memcpy(&sym->sym, symtab->bytes + i * sizeof(Elf64_Sym), sizeof(sym->sym));
+		sym->name = string_at(obj, symtab->sh.sh_link, sym->sym.st_name);
 		if (!sym->name)
 			return error("%s: bad symbol name %zu", obj->path, i);
 		sym->type = GELF_ST_TYPE(sym->sym.st_info);
@@ -88,7 +123,6 @@ static int read_relocs(struct object *obj)
 {
 	for (size_t i = 1; i < obj->nr_secs; i++) {
 		struct section *rsec = &obj->secs[i], *base;
-		Elf_Data *data;
 		size_t n;
 
 		if (rsec->sh.sh_type == SHT_REL)
@@ -101,16 +135,16 @@ static int read_relocs(struct object *obj)
 		if (base->relocs)
 			return error("%s: %s is the second relocation section for %s",
 				     obj->path, rsec->name, base->name);
-		data = elf_getdata(elf_getscn(obj->elf, i), NULL);
+		if (!rsec->bytes || rsec->sh.sh_entsize != sizeof(Elf64_Rela))
+			return error("%s: bad relocation section %s", obj->path, rsec->name);
 		n = rsec->sh.sh_size / sizeof(Elf64_Rela);
 		base->relocs = xcalloc(n ? n : 1, sizeof(*base->relocs));
 		base->nr_relocs = n;
 		for (size_t j = 0; j < n; j++) {
-			GElf_Rela rela;
+			Elf64_Rela rela;
 			size_t symi;
 
-			if (!gelf_getrela(data, j, &rela))
-				return error("%s: bad relocation in %s", obj->path, rsec->name);
+			memcpy(&rela, rsec->bytes + j * sizeof(rela), sizeof(rela));
 			symi = GELF_R_SYM(rela.r_info);
 			if (symi >= obj->nr_syms)
 				return error("%s: relocation to bad symbol in %s", obj->path, rsec->name);
@@ -193,19 +227,29 @@ static void index_object(struct object *obj)
 
 int object_open(struct object *obj, const char *path)
 {
-	GElf_Ehdr ehdr;
+	const Elf64_Ehdr *eh;
+	struct stat st;
+	void *map;
 
 	memset(obj, 0, sizeof(*obj));
 	obj->path = path;
 	obj->fd = open(path, O_RDONLY);
 	if (obj->fd < 0)
 		return error("%s: %m", path);
-	elf_version(EV_CURRENT);
-	obj->elf = elf_begin(obj->fd, ELF_C_READ_MMAP, NULL);
-	if (!obj->elf || elf_kind(obj->elf) != ELF_K_ELF || !gelf_getehdr(obj->elf, &ehdr))
+	if (fstat(obj->fd, &st))
+		return error("%s: %m", path);
+	if ((size_t)st.st_size < sizeof(Elf64_Ehdr))
 		return error("%s: not an ELF object", path);
-	if (ehdr.e_ident[EI_CLASS] != ELFCLASS64 || ehdr.e_machine != EM_X86_64 ||
-	    ehdr.e_type != ET_REL)
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, obj->fd, 0);
+	if (map == MAP_FAILED)
+		return error("%s: %m", path);
+	obj->map = map;
+	obj->map_size = st.st_size;
+	eh = (const Elf64_Ehdr *)obj->map;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
+		return error("%s: not an ELF object", path);
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_machine != EM_X86_64 || eh->e_type != ET_REL)
 		return error("%s: not an x86-64 relocatable object", path);
 	if (read_sections(obj) || read_symbols(obj) || read_relocs(obj))
 		return -1;
@@ -215,8 +259,8 @@ int object_open(struct object *obj, const char *path)
 
 void object_close(struct object *obj)
 {
-	if (obj->elf)
-		elf_end(obj->elf);
+	if (obj->map)
+		munmap((void *)obj->map, obj->map_size);
 	if (obj->fd > 0)
 		close(obj->fd);
 	for (size_t i = 0; i < obj->nr_secs; i++) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One small model of a relocatable object over libelf's gelf API:
- * sections, symbols and relocations, linked to each other. Every other
- * patchgen file works on this model and never on raw ELF.
+ * One small model of a 64-bit little-endian relocatable object, read
+ * straight from its mapped file into gelf's types: sections, symbols
+ * and relocations, linked to each other. Every other patchgen file
+ * works on this model and never on raw ELF.
  */
 #ifndef PATCHGEN_ELF_MODEL_H
 #define PATCHGEN_ELF_MODEL_H
@@ -50,7 +51,8 @@ struct symbol {
 struct object {
 	const char *path;
 	int fd;
-	Elf *elf;
+	const unsigned char *map;	/* the whole file, mapped */
+	size_t map_size;
 	struct section *secs;
 	size_t nr_secs;
 	struct symbol *syms;

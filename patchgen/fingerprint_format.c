@@ -14,20 +14,9 @@
 
 #define MAX_FIELDS 4096
 
-static void *grow(void *array, size_t count, size_t size)
+void *fingerprint_calloc(size_t count, size_t size)
 {
-	void *p = realloc(array, (count + 1) * size);
-
-	if (!p) {
-		perror("ksplice");
-		exit(1);
-	}
-	return p;
-}
-
-static char *copy(const char *s)
-{
-	char *p = strdup(s);
+	void *p = calloc(count ? count : 1, size);
 
 	if (!p) {
 		perror("ksplice");
@@ -91,12 +80,11 @@ static const char *pair_key(struct fingerprint_table *table, const char *a, cons
 	size_t len = strlen(a) + strlen(b) + 2;
 	char *key = malloc(len);
 
-	table->pair_keys = grow(table->pair_keys, table->nr_pair_keys, sizeof(char *));
 	if (!key) {
 		perror("ksplice");
 		exit(1);
 	}
-	table->pair_keys[table->nr_pair_keys++] = key;
+	table->pair_keys[table->nr_pair_keys++] = key;	/* sized by index_table */
 	return fingerprint_pair_key(key, len, a, b);
 }
 
@@ -121,6 +109,7 @@ static void index_table(struct fingerprint_table *table)
 	const char **escape_vars = key_array(table->nr_escapes);
 
 	index_functions(table);
+	table->pair_keys = fingerprint_calloc(table->nr_fns + table->nr_types, sizeof(char *));
 	for (size_t i = 0; i < table->nr_fns; i++)
 		if (table->fns[i].origin)
 			clones[i] = pair_key(table, table->fns[i].origin, table->fns[i].clone_kind);
@@ -139,63 +128,63 @@ static void index_table(struct fingerprint_table *table)
 	name_index_build(&table->escape_vars, escape_vars, table->nr_escapes);
 }
 
+/* Records are sized before they are read: no array grows a record at a time. */
 static int parse_record(struct fingerprint_table *table, char **field, int n)
 {
 	const char *kind = field[0];
 
 	if (!strcmp(kind, "fn") && n == 4) {
-		struct fingerprint fn = { 0 };
+		struct fingerprint *fn = &table->fns[table->nr_fns];
 
-		if (!parse_hash(field[2], &fn.strict) || !parse_hash(field[3], &fn.noline))
+		if (!parse_hash(field[2], &fn->strict) || !parse_hash(field[3], &fn->noline))
 			return -1;
-		fn.name = copy(field[1]);
-		table->fns = grow(table->fns, table->nr_fns, sizeof(fn));
-		table->fns[table->nr_fns++] = fn;
+		fn->name = field[1];
+		table->nr_fns++;
 	} else if (!strcmp(kind, "clone") && n == 4) {
 		struct fingerprint *fn = function_of(table, field[1]);
 
 		if (!fn || fn->origin)
 			return -1;	/* no function, or a second origin */
-		fn->origin = copy(field[2]);
-		fn->clone_kind = copy(field[3]);
+		fn->origin = field[2];
+		fn->clone_kind = field[3];
 	} else if (!strcmp(kind, "inline") && n >= 3) {
 		struct fingerprint *fn = function_of(table, field[1]);
+		char **inlines;
 
 		if (!fn)
 			return -1;
-		for (int i = 2; i < n; i++) {
-			fn->inlines = grow(fn->inlines, fn->nr_inlines, sizeof(char *));
-			fn->inlines[fn->nr_inlines++] = copy(field[i]);
+		inlines = realloc(fn->inlines, (fn->nr_inlines + n - 2) * sizeof(char *));
+		if (!inlines) {
+			perror("ksplice");
+			exit(1);
 		}
+		fn->inlines = inlines;
+		for (int i = 2; i < n; i++)
+			fn->inlines[fn->nr_inlines++] = field[i];
 	} else if (!strcmp(kind, "var") && n == 5) {
-		struct data_fingerprint var = { 0 };
+		struct data_fingerprint *var = &table->vars[table->nr_vars];
 
-		if (!parse_hash(field[3], &var.strict) || !parse_hash(field[4], &var.noline))
+		if (!parse_hash(field[3], &var->strict) || !parse_hash(field[4], &var->noline))
 			return -1;
-		var.name = copy(field[1]);
-		var.key = copy(field[2]);
-		table->vars = grow(table->vars, table->nr_vars, sizeof(var));
-		table->vars[table->nr_vars++] = var;
+		var->name = field[1];
+		var->key = field[2];
+		table->nr_vars++;
 	} else if (!strcmp(kind, "type") && n == 4) {
-		struct type_fingerprint type = { 0 };
+		struct type_fingerprint *type = &table->types[table->nr_types];
 
-		if (!parse_hash(field[3], &type.layout))
+		if (!parse_hash(field[3], &type->layout))
 			return -1;
-		type.kind = copy(field[1]);
-		type.name = copy(field[2]);
-		table->types = grow(table->types, table->nr_types, sizeof(type));
-		table->types[table->nr_types++] = type;
+		type->kind = field[1];
+		type->name = field[2];
+		table->nr_types++;
 	} else if (!strcmp(kind, "escape") && n == 3) {
-		struct escape escape = { copy(field[1]), copy(field[2]) };
-
-		table->escapes = grow(table->escapes, table->nr_escapes, sizeof(escape));
-		table->escapes[table->nr_escapes++] = escape;
+		table->escapes[table->nr_escapes++] = (struct escape){ field[1], field[2] };
 	}
 	/* Unknown kinds are skipped: the version says what must be known. */
 	return 0;
 }
 
-static char **header_field(struct fingerprint_table *table, const char *line, const char **rest)
+static char **header_field(struct fingerprint_table *table, char *line, char **rest)
 {
 	static const struct {
 		const char *prefix;
@@ -220,8 +209,7 @@ static int parse_line(struct fingerprint_table *table, char *line, size_t lineno
 		      char *err, size_t err_size)
 {
 	static char *field[MAX_FIELDS];
-	const char *rest;
-	char **header, *save = NULL;
+	char **header, *rest, *save = NULL;
 	int n = 0;
 
 	if (lineno == 1) {
@@ -239,8 +227,7 @@ static int parse_line(struct fingerprint_table *table, char *line, size_t lineno
 	}
 	header = header_field(table, line, &rest);
 	if (header) {
-		free(*header);
-		*header = copy(rest);
+		*header = rest;
 		return 0;
 	}
 	for (char *f = strtok_r(line, " ", &save); f && n < MAX_FIELDS;
@@ -252,23 +239,62 @@ static int parse_line(struct fingerprint_table *table, char *line, size_t lineno
 	return -1;
 }
 
-int fingerprint_table_parse(const char *text, size_t size,
-			    struct fingerprint_table *table, char *err, size_t err_size)
+/* Does the line at LINE start with the record kind WORD (and a space)? */
+static bool starts_record(const char *line, const char *word, size_t len)
 {
-	char *copy_of_text = calloc(1, size + 1), *line, *save = NULL;
+	return !strncmp(line, word, len) && line[len] == ' ';
+}
+
+/* Each kind's records counted, and their arrays allocated. */
+static void size_arrays(struct fingerprint_table *table, const char *text, size_t size)
+{
+	size_t fns = 0, vars = 0, types = 0, escapes = 0;
+
+	for (const char *line = text; line < text + size;) {
+		const char *end = memchr(line, '\n', text + size - line);
+
+		/* Upper bounds of what parse_record takes: strtok skips spaces. */
+		while (*line == ' ')
+			line++;
+		fns += starts_record(line, "fn", 2);
+		vars += starts_record(line, "var", 3);
+		types += starts_record(line, "type", 4);
+		escapes += starts_record(line, "escape", 6);
+		line = end ? end + 1 : text + size;
+	}
+	table->fns = fingerprint_calloc(fns, sizeof(*table->fns));
+	table->vars = fingerprint_calloc(vars, sizeof(*table->vars));
+	table->types = fingerprint_calloc(types, sizeof(*table->types));
+	table->escapes = fingerprint_calloc(escapes, sizeof(*table->escapes));
+}
+
+static int parse_text(const char *bytes, size_t size, struct fingerprint_table *table,
+		      char *err, size_t err_size)
+{
+	char *line, *save = NULL;
 	size_t lineno = 0;
 	int ret = 0;
 
-	memset(table, 0, sizeof(*table));
-	if (!copy_of_text) {
-		snprintf(err, err_size, "out of memory");
-		return -1;
-	}
-	memcpy(copy_of_text, text, size);
-	for (line = strtok_r(copy_of_text, "\n", &save); line && !ret;
+	table->text = fingerprint_calloc(size + 1, 1);
+	memcpy(table->text, bytes, size);
+	size_arrays(table, table->text, size);
+	for (line = strtok_r(table->text, "\n", &save); line && !ret;
 	     line = strtok_r(NULL, "\n", &save))
 		ret = parse_line(table, line, ++lineno, err, err_size);
-	free(copy_of_text);
+	return ret;
+}
+
+int fingerprint_table_parse(const char *bytes, size_t size,
+			    struct fingerprint_table *table, char *err, size_t err_size)
+{
+	int ret;
+
+	memset(table, 0, sizeof(*table));
+	if (fingerprint_blob_is(bytes, size))
+		ret = fingerprint_blob_decode((const unsigned char *)bytes, size, table,
+					      err, err_size);
+	else
+		ret = parse_text(bytes, size, table, err, err_size);
 	if (!ret && (!table->compiler || !table->plugin || !table->flags)) {
 		snprintf(err, err_size, "fingerprints do not name their compiler, plugin and flags");
 		ret = -1;
@@ -282,45 +308,25 @@ int fingerprint_table_parse(const char *text, size_t size,
 
 void fingerprint_table_free(struct fingerprint_table *table)
 {
-	for (size_t i = 0; i < table->nr_fns; i++) {
-		struct fingerprint *fn = &table->fns[i];
-
-		free(fn->name);
-		free(fn->origin);
-		free(fn->clone_kind);
-		for (size_t j = 0; j < fn->nr_inlines; j++)
-			free(fn->inlines[j]);
-		free(fn->inlines);
-	}
-	for (size_t i = 0; i < table->nr_vars; i++) {
-		free(table->vars[i].name);
-		free(table->vars[i].key);
-	}
-	for (size_t i = 0; i < table->nr_types; i++) {
-		free(table->types[i].kind);
-		free(table->types[i].name);
-	}
+	/* The binary form's inlines are slices of one array. */
+	if (!table->inline_names)
+		for (size_t i = 0; i < table->nr_fns; i++)
+			free(table->fns[i].inlines);
+	free(table->inline_names);
 	name_index_free(&table->fn_names);
 	name_index_free(&table->clones);
 	name_index_free(&table->var_names);
 	name_index_free(&table->var_keys);
 	name_index_free(&table->type_keys);
 	name_index_free(&table->escape_vars);
-	for (size_t i = 0; i < table->nr_escapes; i++) {
-		free(table->escapes[i].function);
-		free(table->escapes[i].var);
-	}
-	free(table->escapes);
 	for (size_t i = 0; i < table->nr_pair_keys; i++)
 		free(table->pair_keys[i]);
 	free(table->pair_keys);
 	free(table->fns);
 	free(table->vars);
 	free(table->types);
-	free(table->compiler);
-	free(table->plugin);
-	free(table->flags);
-	free(table->unit);
+	free(table->escapes);
+	free(table->text);
 	memset(table, 0, sizeof(*table));
 }
 

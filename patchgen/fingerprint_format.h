@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The text of a .discard.ksplice.fingerprints section, parsed
- * (docs/fingerprints.md).  No ELF here: patchgen and the ksplice command
- * both read sections their own way and share this parser.
+ * A .discard.ksplice.fingerprints section, read (docs/fingerprints.md):
+ * the plugin's text, or the binary table a manifest stores in its place
+ * (fingerprint_binary.c).  No ELF here: patchgen and the ksplice command
+ * both read sections their own way and share this reader.
  */
 #ifndef KSPLICE_FINGERPRINT_FORMAT_H
 #define KSPLICE_FINGERPRINT_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ksplice_contract.h"
 #include "name_index.h"
@@ -43,6 +46,12 @@ struct escape {
 };
 
 struct fingerprint_table {
+	/*
+	 * Every name points into TEXT (the text form's copy, split in
+	 * place) or into the caller's bytes (the binary form).
+	 */
+	char *text;
+	char **inline_names;	/* binary form: every function's inlines */
 	int version;
 	char *compiler;
 	char *plugin;
@@ -74,12 +83,28 @@ const char *fingerprint_pair_key(char *buf, size_t size, const char *a, const ch
 size_t fingerprint_pair_first(const struct name_index *ix, const char *a, const char *b);
 
 /*
- * Parse SIZE bytes of section text.  0 on success; -1 with a message in
- * ERR (which names nothing: the caller adds the object's path).
+ * Read SIZE bytes of a fingerprint section, text or binary.  0 on
+ * success; -1 with a message in ERR (which names nothing: the caller adds
+ * the object's path).  A binary table's names stay in BYTES: they must
+ * outlive TABLE.
  */
-int fingerprint_table_parse(const char *text, size_t size,
+int fingerprint_table_parse(const char *bytes, size_t size,
 			    struct fingerprint_table *table, char *err, size_t err_size);
 void fingerprint_table_free(struct fingerprint_table *table);
+
+/* COUNT zeroed entries of SIZE bytes (at least one); exits when out of memory. */
+void *fingerprint_calloc(size_t count, size_t size);
+
+/* fingerprint_binary.c: the manifest's form of a table (docs/manifest.md). */
+bool fingerprint_blob_is(const void *bytes, size_t size);
+/* Fills TABLE's arrays from BYTES, names pointing into them; unindexed. */
+int fingerprint_blob_decode(const unsigned char *bytes, size_t size,
+			    struct fingerprint_table *table, char *err, size_t err_size);
+/* TABLE as a malloc'ed binary table in *OUT; -1 if it cannot be encoded. */
+int fingerprint_blob_encode(const struct fingerprint_table *table,
+			    unsigned char **out, size_t *size);
+/* TABLE as the plugin's text, one record per line. */
+void fingerprint_table_print(const struct fingerprint_table *table, FILE *out);
 
 const struct fingerprint *fingerprint_find(const struct fingerprint_table *table,
 					   const char *name);

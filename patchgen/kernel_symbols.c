@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name_index.h"
 #include "util.h"
 
 struct name_count {
@@ -19,22 +20,13 @@ static struct name_count *table;
 static size_t table_size;
 static bool have_map;
 
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
-	return h;
-}
-
 static struct name_count *slot(const char *name, bool insert)
 {
 	size_t i;
 
 	if (!table_size)
 		return NULL;
-	for (i = hash_name(name) % table_size; table[i].name; i = (i + 1) % table_size)
+	for (i = name_hash(name) % table_size; table[i].name; i = (i + 1) % table_size)
 		if (!strcmp(table[i].name, name))
 			return &table[i];
 	if (!insert)

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 32-bit entries: an object's tables are far smaller, and half the size is fewer faults. */
 struct name_slot {
-	size_t first;	/* entry + 1; 0: empty */
-	size_t last;
+	uint32_t first;	/* entry + 1; 0: empty */
+	uint32_t last;
 };
 
-static uint64_t hash_name(const char *s)
+#define NO_NEXT UINT32_MAX
+
+uint64_t name_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -23,7 +26,7 @@ static uint64_t hash_name(const char *s)
 /* KEY's slot: the one holding it, or the empty one where it would go. */
 static struct name_slot *slot_of(const struct name_index *ix, const char *key)
 {
-	size_t i = hash_name(key) & ix->mask;
+	size_t i = name_hash(key) & ix->mask;
 
 	while (ix->slots[i].first && strcmp(ix->keys[ix->slots[i].first - 1], key))
 		i = (i + 1) & ix->mask;
@@ -48,6 +51,10 @@ void name_index_build(struct name_index *ix, const char **keys, size_t n)
 
 	while (size < 2 * n)
 		size *= 2;
+	if (n >= NO_NEXT) {
+		fprintf(stderr, "name index: %zu entries are too many\n", n);
+		exit(1);
+	}
 	ix->slots = zalloc(size, sizeof(*ix->slots));
 	ix->mask = size - 1;
 	ix->next = zalloc(n, sizeof(*ix->next));
@@ -55,7 +62,7 @@ void name_index_build(struct name_index *ix, const char **keys, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct name_slot *slot;
 
-		ix->next[i] = NAME_NONE;
+		ix->next[i] = NO_NEXT;
 		if (!keys[i])
 			continue;
 		slot = slot_of(ix, keys[i]);
@@ -87,5 +94,5 @@ size_t name_index_first(const struct name_index *ix, const char *key)
 
 size_t name_index_next(const struct name_index *ix, size_t entry)
 {
-	return ix->next[entry];
+	return ix->next[entry] == NO_NEXT ? NAME_NONE : ix->next[entry];
 }

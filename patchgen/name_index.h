@@ -10,6 +10,7 @@
 #define PATCHGEN_NAME_INDEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define NAME_NONE ((size_t)-1)
 
@@ -18,9 +19,12 @@ struct name_slot;
 struct name_index {
 	struct name_slot *slots;	/* open addressing; a power of two */
 	size_t mask;
-	size_t *next;			/* the next entry of the same name */
+	uint32_t *next;			/* the next entry of the same name */
 	const char **keys;		/* keys[i]: entry i's name, or NULL */
 };
+
+/* 64-bit FNV-1a of the NUL-terminated S. */
+uint64_t name_hash(const char *s);
 
 /* Indexes entries 0..n-1 by keys[i]; NULL keys are left out. Takes keys. */
 void name_index_build(struct name_index *ix, const char **keys, size_t n);

@@ -35,7 +35,7 @@
  * these 8 bytes and a little-endian u32 format version.
  */
 #define KSPLICE_MANIFEST_MAGIC "KSPLMANI"
-#define KSPLICE_MANIFEST_FORMAT 1
+#define KSPLICE_MANIFEST_FORMAT 2
 /* Its name next to vmlinux when make KSPLICE=1 writes it. */
 #define KSPLICE_MANIFEST_NAME "vmlinux.ksplice"
 
