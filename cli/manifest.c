@@ -109,8 +109,9 @@ static int show(int argc, char **argv)
 		       "\"size\": %zu, \"contents\": %zu}\n",
 		       count[0], count[1], count[2], m.size, content);
 	} else if (!list) {
-		printf("release: %s\nbuild id: %s\nobjects: %zu (and %zu without fingerprints)\n"
-		       "files: %zu\nsize: %zu bytes, holding %zu\n",
+		printf("format: %u\nrelease: %s\nbuild id: %s\n"
+		       "objects: %zu (and %zu without fingerprints)\n"
+		       "files: %zu\nsize: %zu bytes, holding %zu\n", m.header->format,
 		       release, build_id, count[0], count[2], count[1], m.size, content);
 	}
 	free(release);

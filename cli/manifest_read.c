@@ -77,10 +77,12 @@ int manifest_open(struct manifest *m, const char *path, char *err, size_t err_si
 		manifest_close(m);
 		return damaged(err, err_size, path, "no manifest magic");
 	}
-	if (m->header->format != KSPLICE_MANIFEST_FORMAT) {
-		snprintf(err, err_size, "%s: manifest format %u; this ksplice reads format %d "
-			 "(write it again in the built tree: ksplice manifest write --kdir KDIR)",
-			 path, m->header->format, KSPLICE_MANIFEST_FORMAT);
+	/* Format 1 differs only in its copies' records, which are text. */
+	if (m->header->format < KSPLICE_MANIFEST_FORMAT_OLDEST ||
+	    m->header->format > KSPLICE_MANIFEST_FORMAT) {
+		snprintf(err, err_size, "%s: manifest format %u; this ksplice reads formats %d to %d",
+			 path, m->header->format, KSPLICE_MANIFEST_FORMAT_OLDEST,
+			 KSPLICE_MANIFEST_FORMAT);
 		manifest_close(m);
 		return -1;
 	}

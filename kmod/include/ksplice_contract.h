@@ -36,6 +36,8 @@
  */
 #define KSPLICE_MANIFEST_MAGIC "KSPLMANI"
 #define KSPLICE_MANIFEST_FORMAT 2
+/* The oldest it still reads: a distribution's manifests outlive releases. */
+#define KSPLICE_MANIFEST_FORMAT_OLDEST 1
 /* Its name next to vmlinux when make KSPLICE=1 writes it. */
 #define KSPLICE_MANIFEST_NAME "vmlinux.ksplice"
 
