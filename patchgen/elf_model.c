@@ -230,17 +230,24 @@ int object_open(struct object *obj, const char *path)
 	const Elf64_Ehdr *eh;
 	struct stat st;
 	void *map;
+	int fd;
 
 	memset(obj, 0, sizeof(*obj));
 	obj->path = path;
-	obj->fd = open(path, O_RDONLY);
-	if (obj->fd < 0)
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
 		return error("%s: %m", path);
-	if (fstat(obj->fd, &st))
+	if (fstat(fd, &st)) {
+		close(fd);
 		return error("%s: %m", path);
-	if ((size_t)st.st_size < sizeof(Elf64_Ehdr))
+	}
+	if ((size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+		close(fd);
 		return error("%s: not an ELF object", path);
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, obj->fd, 0);
+	}
+	/* The mapping keeps the file: the descriptor is not needed after it. */
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
 	if (map == MAP_FAILED)
 		return error("%s: %m", path);
 	obj->map = map;
@@ -261,8 +268,6 @@ void object_close(struct object *obj)
 {
 	if (obj->map)
 		munmap((void *)obj->map, obj->map_size);
-	if (obj->fd > 0)
-		close(obj->fd);
 	for (size_t i = 0; i < obj->nr_secs; i++) {
 		free(obj->secs[i].relocs);
 		free(obj->secs[i].carried);

@@ -50,7 +50,6 @@ struct symbol {
 
 struct object {
 	const char *path;
-	int fd;
 	const unsigned char *map;	/* the whole file, mapped */
 	size_t map_size;
 	struct section *secs;

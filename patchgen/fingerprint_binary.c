@@ -62,13 +62,24 @@ bool fingerprint_blob_is(const void *bytes, size_t size)
 	return size >= sizeof(struct blob_header) && !memcmp(bytes, BLOB_MAGIC, 8);
 }
 
-/* Where the string at OFFSET lies, or NULL (the caller says why). */
+/* The bytes of the header and record arrays: all but the strings. */
+static uint64_t records_size(const struct blob_header *h)
+{
+	return sizeof(*h) + (uint64_t)h->nr_fns * sizeof(struct blob_fn) +
+	       (uint64_t)h->nr_vars * sizeof(struct blob_var) +
+	       (uint64_t)h->nr_types * sizeof(struct blob_type) +
+	       (uint64_t)h->nr_escapes * sizeof(struct blob_escape) +
+	       (uint64_t)h->nr_inlines * sizeof(uint32_t);
+}
+
+/* A table's strings; BAD once any record points outside them. */
 struct blob_reader {
 	const char *strings;
 	uint32_t strings_size;
 	bool bad;
 };
 
+/* The string at OFFSET, or NULL: none (OPTIONAL and NO_STRING) or bad. */
 static char *string_at(struct blob_reader *r, uint32_t offset, bool optional)
 {
 	if (optional && offset == NO_STRING)
@@ -91,7 +102,6 @@ int fingerprint_blob_decode(const unsigned char *bytes, size_t size,
 {
 	struct blob_header h;
 	struct blob_reader r = { 0 };
-	uint64_t need;
 	size_t pos, next_inline = 0;
 
 	memcpy(&h, bytes, sizeof(h));
@@ -101,12 +111,7 @@ int fingerprint_blob_decode(const unsigned char *bytes, size_t size,
 			 h.format, KSPLICE_FINGERPRINT_FORMAT);
 		return -1;
 	}
-	need = sizeof(h) + (uint64_t)h.nr_fns * sizeof(struct blob_fn) +
-	       (uint64_t)h.nr_vars * sizeof(struct blob_var) +
-	       (uint64_t)h.nr_types * sizeof(struct blob_type) +
-	       (uint64_t)h.nr_escapes * sizeof(struct blob_escape) +
-	       (uint64_t)h.nr_inlines * sizeof(uint32_t) + h.strings_size;
-	if (need != size)
+	if (records_size(&h) + h.strings_size != size)
 		return damaged(err, err_size, "its size is not its records'");
 	r.strings = (const char *)bytes + size - h.strings_size;
 	r.strings_size = h.strings_size;
@@ -123,10 +128,8 @@ int fingerprint_blob_decode(const unsigned char *bytes, size_t size,
 	table->types = fingerprint_calloc(h.nr_types, sizeof(*table->types));
 	table->escapes = fingerprint_calloc(h.nr_escapes, sizeof(*table->escapes));
 	table->inline_names = fingerprint_calloc(h.nr_inlines, sizeof(char *));
-	pos = sizeof(h) + (size_t)h.nr_fns * sizeof(struct blob_fn) +
-	      (size_t)h.nr_vars * sizeof(struct blob_var) +
-	      (size_t)h.nr_types * sizeof(struct blob_type) +
-	      (size_t)h.nr_escapes * sizeof(struct blob_escape);
+	/* The inlines are the last records. */
+	pos = records_size(&h) - (size_t)h.nr_inlines * sizeof(uint32_t);
 	for (uint32_t i = 0; i < h.nr_inlines; i++) {
 		uint32_t offset;
 
@@ -282,10 +285,7 @@ int fingerprint_blob_encode(const struct fingerprint_table *table,
 	h.nr_types = table->nr_types;
 	h.nr_escapes = table->nr_escapes;
 	h.nr_inlines = nr_inlines;
-	records = sizeof(h) + table->nr_fns * sizeof(struct blob_fn) +
-		  table->nr_vars * sizeof(struct blob_var) +
-		  table->nr_types * sizeof(struct blob_type) +
-		  table->nr_escapes * sizeof(struct blob_escape) + nr_inlines * sizeof(uint32_t);
+	records = records_size(&h);
 	blob = malloc(records);
 	if (!blob)
 		goto fail;

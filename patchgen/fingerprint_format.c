@@ -43,11 +43,7 @@ static void index_functions(struct fingerprint_table *table)
 	if (table->fn_names.slots && table->fn_names_count == table->nr_fns)
 		return;
 	name_index_free(&table->fn_names);
-	keys = calloc(table->nr_fns ? table->nr_fns : 1, sizeof(*keys));
-	if (!keys) {
-		perror("ksplice");
-		exit(1);
-	}
+	keys = fingerprint_calloc(table->nr_fns, sizeof(*keys));
 	for (size_t i = 0; i < table->nr_fns; i++)
 		keys[i] = table->fns[i].name;
 	name_index_build(&table->fn_names, keys, table->nr_fns);
@@ -88,25 +84,14 @@ static const char *pair_key(struct fingerprint_table *table, const char *a, cons
 	return fingerprint_pair_key(key, len, a, b);
 }
 
-static const char **key_array(size_t n)
-{
-	const char **keys = calloc(n ? n : 1, sizeof(*keys));
-
-	if (!keys) {
-		perror("ksplice");
-		exit(1);
-	}
-	return keys;
-}
-
 /* Every index, once the whole table is read. */
 static void index_table(struct fingerprint_table *table)
 {
-	const char **clones = key_array(table->nr_fns);
-	const char **var_names = key_array(table->nr_vars);
-	const char **var_keys = key_array(table->nr_vars);
-	const char **types = key_array(table->nr_types);
-	const char **escape_vars = key_array(table->nr_escapes);
+	const char **clones = fingerprint_calloc(table->nr_fns, sizeof(char *));
+	const char **var_names = fingerprint_calloc(table->nr_vars, sizeof(char *));
+	const char **var_keys = fingerprint_calloc(table->nr_vars, sizeof(char *));
+	const char **types = fingerprint_calloc(table->nr_types, sizeof(char *));
+	const char **escape_vars = fingerprint_calloc(table->nr_escapes, sizeof(char *));
 
 	index_functions(table);
 	table->pair_keys = fingerprint_calloc(table->nr_fns + table->nr_types, sizeof(char *));
