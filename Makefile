@@ -6,8 +6,10 @@
 #   make demo         a one-line fix applied live in QEMU, then undone
 #   make bench        every benchmark figure in one run (bench/README.md)
 #   make fuzz         fuzz patchgen's readers for FUZZ_SECONDS (300)
-#   make plugin-arm64 the plugin for aarch64-linux-gnu-gcc-12 (issue 22's
-#                     start; tests/plugin/arm64 runs the plugin checks on it)
+#   make plugin-arm64 the plugin for aarch64-linux-gnu-gcc-12 and its
+#                     compiler wrapper (tests/plugin/arm64 runs the plugin
+#                     checks on it)
+#   make arm64        that, and the ksplice command for arm64 guests
 #   make install      install the command, plugin, kbuild and kmod files
 #                     and the man page (PREFIX=/usr/local, DESTDIR=)
 
@@ -55,16 +57,35 @@ $(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 CROSS_ARM64  ?= aarch64-linux-gnu-gcc-12
 PLUGIN_ARM64 := $(BUILD)/gcc-plugin/aarch64-linux-gnu/ksplice_plugin.so
 
-plugin-arm64: $(PLUGIN_ARM64)
+# make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KSPLICE=1 runs this
+# wrapper, which loads that plugin (kbuild/Makefile.ksplice).
+CC_WRAPPER_ARM64 := $(BUILD)/bin/ksplice-aarch64-linux-gnu-gcc
+
+plugin-arm64: all $(PLUGIN_ARM64) $(PLUGIN_ARM64).id $(CC_WRAPPER_ARM64)
+
+# The static ksplice command for arm64 guests (tests/vm/run), linked with
+# Debian's arm64 libraries (scripts/deps.sh --arm64).
+KSPLICE_ARM64 := $(BUILD)/arm64/bin/ksplice
+arm64: plugin-arm64 $(KSPLICE_ARM64)
+
+$(KSPLICE_ARM64): $(CLI_SRC) $(CLI_HDR)
+	@bash scripts/deps.sh --arm64
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc $(CFLAGS) -static -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(CURDIR)"' \
+		-o $@ $(CLI_SRC) -lelf -lz -lzstd
 
 $(PLUGIN_ARM64): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	@bash scripts/deps.sh --arm64
 	$(call build_plugin,$(shell $(CROSS_ARM64) -print-file-name=plugin))
 
+$(CC_WRAPPER_ARM64): kbuild/ksplice-cc.in
+	@mkdir -p $(dir $@)
+	$(call wrapper,$(CURDIR)/$(PLUGIN_ARM64),$(CURDIR)/$@,$@)
+
 # The plugin's id: the first 16 hex digits of its sha1, written once
 # here so that ksplice-gcc, which checks it on every compile, need not
 # hash the plugin each time. Makefile.ksplice and the wrapper read it.
-$(PLUGIN).id: $(PLUGIN)
+$(PLUGIN).id $(PLUGIN_ARM64).id: %.id: %
 	sha1sum $< | cut -c1-16 > $@
 
 $(PATCHGEN): $(PATCHGEN_SRC) $(PATCHGEN_HDR) kmod/ksplice_patch.h kmod/include/ksplice_hook_kinds.h
@@ -137,6 +158,6 @@ install: all
 	install -D -m 0644 $(BUILD)/ksplice.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/ksplice.service
 
 clean:
-	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests
+	rm -rf $(BUILD)/bin $(BUILD)/gcc-plugin $(BUILD)/tests $(BUILD)/arm64/bin
 
-.PHONY: all deps test-kernel check demo bench fuzz install clean plugin-arm64
+.PHONY: all deps test-kernel check demo bench fuzz install clean plugin-arm64 arm64

@@ -22,6 +22,11 @@ if [ "${kdir%/*}" = "$test_kernel_cache" ]; then
 	done
 fi
 
+if [ "$test_kernel_arch" = arm64 ]; then
+	bash "$home/scripts/deps.sh" --arm64
+	make -s -C "$home" arm64
+fi
+
 lock_tree "$kdir" step
 
 # A killed kbuild leaves its try-run folders (.tmp_<pid>) behind, and a
@@ -84,4 +89,4 @@ trap 'progress_stop; rm -f "$stamp"' EXIT
 progress_start "test-kernel ($test_kernel)" "$kdir" "$stamp"
 make -C "$kdir" -s -j"$jobs" KSPLICE=1 ${test_kernel_targets[@]+"${test_kernel_targets[@]}"}
 progress_stop
-step "done in $(( $(date +%s) - start ))s: $kdir/arch/x86/boot/bzImage"
+step "done in $(( $(date +%s) - start ))s: $kdir/$test_kernel_image"

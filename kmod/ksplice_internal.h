@@ -23,10 +23,20 @@
 
 #include "ksplice_patch.h"
 
+#ifdef CONFIG_ARM64
+/*
+ * One B instruction at a replaced function's entry.  Every function has
+ * room for it, so there are no traps: a site shorter than the jump is
+ * refused as too short.
+ */
+#define KSPLICE_JUMP_SIZE	4
+#define KSPLICE_TRAP_SIZE	KSPLICE_JUMP_SIZE
+#else
 /* Bytes written at a replaced function's entry (x86: jmp rel32). */
 #define KSPLICE_JUMP_SIZE	5
 /* ... or, where the function has fewer, a trap (x86: int3; ksplice_traps.c). */
 #define KSPLICE_TRAP_SIZE	1
+#endif
 
 /* Busy ranges per function on apply: itself, its .cold part, a patch below. */
 #define KSPLICE_RANGES_PER_FUNC	3

@@ -9,16 +9,16 @@ set -euo pipefail
 vmlinux=${1:?usage: gen_pre.sh VMLINUX FUNCTION}
 func=${2:?usage: gen_pre.sh VMLINUX FUNCTION}
 
-sym=$(nm -S "$vmlinux" |
+sym=$("${CROSS_COMPILE:-}"nm -S "$vmlinux" |
 	awk -v f="$func" '$4 == f && $3 ~ /^[tT]$/ { print $1, $2; n++ }
 			  END { if (n != 1) exit 1 }') ||
 	{ echo "gen_pre.sh: $func is not one text symbol of $vmlinux" >&2; exit 1; }
 read -r addr size <<<"$sym"
-text_vma=$(objdump -h "$vmlinux" | awk '$2 == ".text" { print $4 }')
+text_vma=$("${CROSS_COMPILE:-}"objdump -h "$vmlinux" | awk '$2 == ".text" { print $4 }')
 
 bin=$(mktemp)
 trap 'rm -f "$bin"' EXIT
-objcopy -O binary --only-section=.text "$vmlinux" "$bin"
+"${CROSS_COMPILE:-}"objcopy -O binary --only-section=.text "$vmlinux" "$bin"
 
 # (The tag is split so that checkpatch does not take it for this file's.)
 echo "/* SPDX-""License-Identifier: GPL-2.0 */"

@@ -7,6 +7,9 @@
 #               tests/config/tiny-6.12.config (call-depth tracking)
 #   distro-6.12 that plus tests/config/distro-6.12.config (as distro-6.1,
 #               and call-depth tracking)
+#   tiny-arm64-6.1  arm64's tinyconfig plus tests/config/tiny.config and
+#               tests/config/tiny-arm64.config, cross-built with
+#               aarch64-linux-gnu-gcc (issue 22)
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here
@@ -31,8 +34,16 @@ test_kernel_tarball=/usr/src/linux-source-$test_kernel_version.tar.xz
 test_kernel_base=tinyconfig
 test_kernel_fragments=("$home/tests/config/tiny.config")
 test_kernel_targets=()
+# The kernel's architecture; another than the host's is cross-built, with
+# ARCH and CROSS_COMPILE in the environment of every make of its tree,
+# and booted by that architecture's QEMU (tests/vm/run).
+test_kernel_arch=x86
 case $test_kernel in
 tiny-6.1) ;;
+tiny-arm64-6.1)
+	test_kernel_arch=arm64
+	test_kernel_fragments+=("$home/tests/config/tiny-arm64.config")
+	;;
 tiny-6.12) test_kernel_fragments+=("$home/tests/config/tiny-6.12.config") ;;
 distro-6.1 | distro-6.12) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;
 debian-6.1 | debian-6.12)
@@ -44,10 +55,16 @@ debian-6.1 | debian-6.12)
 	test_kernel_targets=(vmlinux bzImage modules_prepare fs/binfmt_misc.ko)
 	;;
 *)
-	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, debian-6.1, debian-6.12)" >&2
+	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, tiny-arm64-6.1, debian-6.1, debian-6.12)" >&2
 	exit 2
 	;;
 esac
+if [ "$test_kernel_arch" = arm64 ]; then
+	export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	test_kernel_image=arch/arm64/boot/Image
+else
+	test_kernel_image=arch/x86/boot/bzImage
+fi
 
 # test_kernel_config: what the configuration is made from, as bytes (the
 # base file, unless tinyconfig, and the fragments).

@@ -122,6 +122,25 @@ static int veto(const char *addr_text, const char *seconds)
 	while (time(NULL) < until) {
 		unsigned long n = 10000000;
 
+#if defined(__aarch64__)
+		__asm__ volatile(
+			"mov x1, %[a]\n\tmov x2, %[a]\n\tmov x3, %[a]\n\t"
+			"mov x4, %[a]\n\tmov x5, %[a]\n\tmov x6, %[a]\n\t"
+			"mov x7, %[a]\n\tmov x8, %[a]\n\tmov x9, %[a]\n\t"
+			"mov x10, %[a]\n\tmov x11, %[a]\n\tmov x12, %[a]\n\t"
+			"mov x13, %[a]\n\tmov x14, %[a]\n\tmov x15, %[a]\n\t"
+			"mov x19, %[a]\n\tmov x20, %[a]\n\tmov x21, %[a]\n\t"
+			"mov x22, %[a]\n\tmov x23, %[a]\n\tmov x24, %[a]\n\t"
+			"mov x25, %[a]\n\tmov x26, %[a]\n\tmov x27, %[a]\n\t"
+			"mov x28, %[a]\n\tmov x30, %[a]\n"
+			"1:\tsubs %[n], %[n], #1\n\tb.ne 1b\n"
+			: [n] "+r"(n)
+			: [a] "r"(addr)
+			: "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+			  "x10", "x11", "x12", "x13", "x14", "x15", "x19", "x20",
+			  "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
+			  "x30", "cc", "memory");
+#else
 		__asm__ volatile(
 			"mov %[a], %%rbx\n\tmov %[a], %%rcx\n\tmov %[a], %%rdx\n\t"
 			"mov %[a], %%rsi\n\tmov %[a], %%rdi\n\tmov %[a], %%r8\n\t"
@@ -133,6 +152,7 @@ static int veto(const char *addr_text, const char *seconds)
 			: [a] "a"(addr)
 			: "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
 			  "r11", "r12", "r13", "r14", "r15", "memory");
+#endif
 	}
 	return 0;
 }

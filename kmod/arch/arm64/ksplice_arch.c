@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything in the ksplice core that depends on the architecture
+ * (arm64): the branch at a replaced function's entry, text writes with
+ * their cache maintenance, and task stacks.  What differs between kernel
+ * versions is in ksplice_kernel.c.
+ */
+#include "ksplice_internal.h"
+
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/barrier.h>
+#include <asm/cacheflush.h>
+#include <asm/insn.h>
+#include <asm/memory.h>
+#include <asm/ptrace.h>
+
+/* B imm26: a direct branch, PC-relative, +-128 MB. */
+#define B_OPCODE		0x14000000U
+#define B_IMM26_MASK		0x03ffffffU
+#define B_RANGE			(1L << 27)
+
+/*
+ * Landing pads: what an indirect branch must find under BTI.  BTI c, j
+ * and jc, and the PAC instructions that sign the return address, which
+ * are implicit landing pads.
+ */
+#define BTI_MASK		0xffffff3fU
+#define BTI_INSN		0xd503241fU
+#define PACIASP_INSN		0xd503233fU
+#define PACIBSP_INSN		0xd503237fU
+
+/* The kernel image, mapped apart from the linear map on arm64. */
+static unsigned long kimage_text, kimage_end;
+
+int ksplice_arch_init(void)
+{
+	kimage_text = ksplice_kernel_data("_text");
+	kimage_end = ksplice_kernel_data("_end");
+	if (!kimage_text || !kimage_end)
+		return -ENOENT;
+	return 0;
+}
+
+/* No call thunks on arm64: a call goes to its target. */
+unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
+				     unsigned long sym)
+{
+	return sym;
+}
+
+static bool read_insn(unsigned long addr, u32 *insn)
+{
+	__le32 le;
+
+	if (copy_from_kernel_nofault(&le, (void *)addr, sizeof(le)))
+		return false;
+	*insn = le32_to_cpu(le);
+	return true;
+}
+
+static bool is_landing_pad(u32 insn)
+{
+	return (insn & BTI_MASK) == BTI_INSN || insn == PACIASP_INSN ||
+	       insn == PACIBSP_INSN;
+}
+
+/*
+ * The branch must not replace a landing pad: an indirect call into the
+ * old function would then meet a B where BTI wants a pad, and a branch
+ * placed after a PACIASP would sign the return address twice.  patchgen
+ * puts the site past a BTI; a site on a PAC instruction is refused.
+ */
+bool ksplice_arch_can_jump_at(unsigned long site)
+{
+	u32 insn;
+
+	return IS_ALIGNED(site, AARCH64_INSN_SIZE) && read_insn(site, &insn) &&
+	       !is_landing_pad(insn);
+}
+
+/*
+ * On a kernel built for BTI, does relocation r take the address of a
+ * function at sym with no landing pad, that an indirect call would fault
+ * on?  Not decided yet for arm64 relocations: the core links only data
+ * and whole addresses here, which never point at code without a pad
+ * that the pre build did not hand out itself.
+ */
+bool ksplice_arch_no_landing(const struct ksplice_reloc *r, unsigned long sym)
+{
+	return false;
+}
+
+/* Encodes "b to" at from; -ERANGE when imm26 cannot reach. */
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
+{
+	long rel = (long)(to - from);
+	__le32 le;
+
+	if (rel < -B_RANGE || rel >= B_RANGE ||
+	    !IS_ALIGNED(rel, AARCH64_INSN_SIZE))
+		return -ERANGE;
+	le = cpu_to_le32(B_OPCODE | ((u32)(rel >> 2) & B_IMM26_MASK));
+	memcpy(insn, &le, sizeof(le));
+	return 0;
+}
+
+/* Never called: KSPLICE_TRAP_SIZE is the jump's, so no site is a trap. */
+void ksplice_arch_make_trap(u8 *insn)
+{
+	WARN_ON_ONCE(1);
+}
+
+/* The page of kernel image, module or linear-map memory at addr. */
+static struct page *text_page(unsigned long addr)
+{
+	if (addr >= kimage_text && addr < kimage_end)
+		return phys_to_page(__pa_symbol(addr));
+	if (virt_addr_valid((void *)addr))
+		return virt_to_page((void *)addr);
+	return vmalloc_to_page((void *)addr);
+}
+
+/*
+ * Makes every CPU's instruction fetch see what was written at
+ * [addr, addr + len): clean the data cache and invalidate the
+ * instruction cache to the point of unification (broadcast to the inner
+ * shareable domain); each CPU then needs a context synchronization
+ * event (an ISB, or an exception return) before it runs the new bytes.
+ */
+static void flush_text(unsigned long addr, size_t len)
+{
+	caches_clean_inval_pou(addr, addr + len);
+}
+
+/*
+ * Writes read-only text or data, the caller holding text_mutex: through
+ * a writable mapping of each page, as the kernel's own instruction
+ * patching does.  The CPUs meet an ISB (the IPIs of kick_all_cpus_sync)
+ * before this returns.
+ */
+void ksplice_arch_write_text(void *addr, const void *src, size_t len)
+{
+	unsigned long at = (unsigned long)addr;
+	const u8 *from = src;
+	size_t left = len, n;
+	struct page *page;
+	void *map;
+
+	while (left) {
+		n = min_t(size_t, left, PAGE_SIZE - offset_in_page(at));
+		page = text_page(at);
+		map = page ? vmap(&page, 1, VM_MAP, PAGE_KERNEL) : NULL;
+		if (WARN_ON_ONCE(!map))
+			return;
+		memcpy((u8 *)map + offset_in_page(at), from, n);
+		vunmap(map);
+		at += n;
+		from += n;
+		left -= n;
+	}
+	flush_text((unsigned long)addr, len);
+	kick_all_cpus_sync();
+}
+
+/*
+ * A writable view of the pages that hold the sites, mapped before the
+ * machine stops (vmap() may sleep): inside the window each write is one
+ * aligned 32-bit store.
+ */
+struct ksplice_text_alias {
+	void *base;			/* pages[i] at base + i * PAGE_SIZE */
+	unsigned int nr;
+	unsigned long page_addr[];	/* sorted text addresses of the pages */
+};
+
+static int compare_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
+						   unsigned int nr)
+{
+	struct ksplice_text_alias *alias;
+	struct page **pages;
+	unsigned int i;
+
+	alias = kmalloc(struct_size(alias, page_addr, nr), GFP_KERNEL);
+	pages = kcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	if (!alias || !pages)
+		goto fail;
+	/* An aligned instruction never crosses a page. */
+	for (i = 0; i < nr; i++)
+		alias->page_addr[i] = addrs[i] & PAGE_MASK;
+	sort(alias->page_addr, nr, sizeof(unsigned long), compare_ulong, NULL);
+	for (i = 0, alias->nr = 0; i < nr; i++) {
+		if (alias->nr && alias->page_addr[alias->nr - 1] ==
+				 alias->page_addr[i])
+			continue;
+		alias->page_addr[alias->nr] = alias->page_addr[i];
+		pages[alias->nr] = text_page(alias->page_addr[i]);
+		if (!pages[alias->nr])
+			goto fail;
+		alias->nr++;
+	}
+	alias->base = vmap(pages, alias->nr, VM_MAP, PAGE_KERNEL);
+	if (!alias->base)
+		goto fail;
+	kfree(pages);
+	return alias;
+fail:
+	kfree(pages);
+	kfree(alias);
+	return NULL;
+}
+
+void ksplice_arch_unalias_text(struct ksplice_text_alias *alias)
+{
+	if (!alias)
+		return;
+	vunmap(alias->base);
+	kfree(alias);
+}
+
+/* Where the instruction at addr can be written, or NULL. */
+static __le32 *alias_of(const struct ksplice_text_alias *alias,
+			unsigned long addr)
+{
+	unsigned long page = addr & PAGE_MASK;
+	unsigned int lo = 0, hi = alias->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (alias->page_addr[mid] < page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == alias->nr || alias->page_addr[lo] != page)
+		return NULL;
+	return (__le32 *)((u8 *)alias->base + lo * PAGE_SIZE +
+			  offset_in_page(addr));
+}
+
+int ksplice_arch_start(void)
+{
+	return 0;
+}
+
+void ksplice_arch_stop(void)
+{
+}
+
+/*
+ * Writes each site's branch from inside stop_machine, every other CPU
+ * spinning with interrupts off.  An aligned 32-bit store is single-copy
+ * atomic, so a CPU that fetches the site sees the old instruction or
+ * the B, never a mix.  The architecture promises more only where both
+ * are among B, BL, NOP, BRK and a few others (a site on ftrace's NOP):
+ * elsewhere a CPU that runs the site while it changes (a pseudo-NMI
+ * handler, the one thing that can run here) may see either; the
+ * spinning CPUs run an ISB before they go on (sync).
+ */
+void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
+			       const struct ksplice_poke *pokes,
+			       unsigned int nr, struct ksplice_traps **traps,
+			       void (*sync)(void *arg), void *arg)
+{
+	unsigned int i;
+	__le32 *to, insn;
+
+	*traps = ksplice_traps_swap(*traps);
+	for (i = 0; i < nr; i++) {
+		memcpy(&insn, pokes[i].bytes, sizeof(insn));
+		to = alias ? alias_of(alias, pokes[i].addr) : NULL;
+		if (to && pokes[i].size == sizeof(insn) &&
+		    IS_ALIGNED(pokes[i].addr, sizeof(insn)))
+			WRITE_ONCE(*to, insn);
+		else
+			WARN_ONCE(1, "ksplice: site %pS not in the text view",
+				  (void *)pokes[i].addr);
+		flush_text(pokes[i].addr, sizeof(insn));
+	}
+	dsb(ish);
+	isb();
+	sync(arg);
+}
+
+/* Makes a CPU that spun during a text write fetch the new instructions. */
+void ksplice_arch_sync_core(void)
+{
+	isb();
+}
+
+/* The stack pointer a switched-out task was left with by cpu_switch_to. */
+unsigned long ksplice_arch_task_sp(struct task_struct *task)
+{
+	return task->thread.cpu_context.sp;
+}
+
+/*
+ * Bounds of a task's kernel stack; false when it has none any more (a
+ * dead task whose stack was released).  Called with every CPU stopped,
+ * so the reference count cannot change under us.
+ */
+bool ksplice_arch_task_stack(struct task_struct *task,
+			     unsigned long *low, unsigned long *high)
+{
+	void *stack;
+
+	if (!refcount_read(&task->stack_refcount))
+		return false;
+	stack = task_stack_page(task);
+	if (!stack)
+		return false;
+	*low = (unsigned long)stack;
+	*high = *low + THREAD_SIZE;
+	return true;
+}
+
+/*
+ * Where the kernel's part of a task's stack ends: below the user
+ * registers that an exception from user mode saved at the top.  Those
+ * are the user's to choose, and must not make a task look busy.  A
+ * kernel thread's top holds no user registers: all of it counts.
+ */
+unsigned long ksplice_arch_kernel_stack_top(struct task_struct *task,
+					    unsigned long high)
+{
+	struct pt_regs *regs = task_pt_regs(task);
+
+	if ((unsigned long)(regs + 1) > high)
+		return high;
+	return user_mode(regs) ? (unsigned long)regs : high;
+}
+
+/*
+ * 6.1 and 6.12 have no reliable unwinder on arm64 (no
+ * HAVE_RELIABLE_STACKTRACE): the conservative scan of every stack word,
+ * which also reads the link registers that exceptions saved, decides.
+ */
+enum ksplice_walk ksplice_arch_walk_stack(struct task_struct *task,
+					  ksplice_word_fn fn, void *data)
+{
+	return KSPLICE_WALK_UNRELIABLE;
+}
