@@ -67,6 +67,44 @@ tree_cc() {
 		sed -E 's/(^| )ksplice-([^ ]*)$/\1\2/'
 }
 
+# tree_arch: the kernel architecture (make's ARCH) the pre build's
+# configuration is for; empty for one ksplice does not know.
+tree_arch() {
+	if grep -q '^CONFIG_ARM64=y$' "$pre/.config" 2>/dev/null; then
+		echo arm64
+	elif grep -q '^CONFIG_X86_64=y$' "$pre/.config" 2>/dev/null; then
+		echo x86
+	fi
+}
+
+# use_tree_arch: every make of the tree runs for the architecture it was
+# configured for, and a cross-built tree with its own tools: kbuild run
+# with the host's ARCH would configure the tree anew for the host.
+# ARCH and CROSS_COMPILE from the environment are kept when they agree
+# (ARCH=x86_64 for an x86 tree built with the default ARCH=x86 makes
+# kbuild reconfigure it, which the post build notices and undoes);
+# CROSS_COMPILE otherwise comes from the compiler that built the tree
+# (aarch64-linux-gnu-gcc: aarch64-linux-gnu-).
+use_tree_arch() {
+	local arch compiler
+	arch=$(tree_arch)
+	[ -n "$arch" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$pre/.config is for an architecture ksplice does not support (x86_64 and arm64)"
+	case $arch:${ARCH:-$arch} in
+	x86:x86 | x86:x86_64 | arm64:arm64) ;;
+	*) die "$KSPLICE_EXIT_BAD_INPUT" "ARCH=$ARCH, but $kdir is configured for $arch" ;;
+	esac
+	export ARCH=${ARCH:-$arch}
+	if [ -z "${CROSS_COMPILE+set}" ]; then
+		compiler=${cc##* }
+		case $compiler in
+		*-gcc | *-gcc-[0-9]*) export CROSS_COMPILE=${compiler%gcc*} ;;
+		esac
+	fi
+	# patchgen reads and writes x86-64 objects only so far (issue 22).
+	[ "$arch" = x86 ] ||
+		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir is an $arch kernel tree: making fixes for $arch is not supported yet (patchgen reads x86-64 objects only); nothing was changed"
+}
+
 # What kbuild may write besides the objects asked for, while it builds
 # them: its prepare stage (asm-offsets.s, bounds.s, include/generated and
 # the like, when the fix changes a header they include) and the generated

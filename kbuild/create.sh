@@ -143,6 +143,7 @@ else
 fi
 cc=$(tree_cc)
 [ -n "$cc" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$pre/init/.main.o.cmd does not say how init/main.o was compiled: is the build complete?"
+use_tree_arch
 if [ -n "$git_spec" ]; then
 	git_fix "${repo:-$kdir}" "$git_spec" "$work/git.patch"
 	patches=("$work/git.patch")
