@@ -317,6 +317,8 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
 unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
 				     unsigned long sym);
 int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
+int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
+			     u64 *value);
 void ksplice_arch_make_trap(u8 *insn);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
 struct ksplice_text_alias;

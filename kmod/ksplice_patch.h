@@ -29,6 +29,18 @@ enum ksplice_reloc_type {
 	 */
 	KSPLICE_RELOC_VALUE64 = 5,	/* *(u64 *)where = *(u64 *)(S + A) */
 	KSPLICE_RELOC_VALUE8 = 6,	/* *(u8 *)where = *(u8 *)(S + A) */
+	/*
+	 * arm64: a field of the instruction at where, the rest of which is
+	 * kept (AArch64 ELF relocations of the same names; P is where).
+	 */
+	KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21 = 7,	/* ADRP: Page(S + A) - Page(P) */
+	KSPLICE_RELOC_ARM64_ADD_ABS_LO12 = 8,	/* ADD: (S + A) & 0xfff */
+	KSPLICE_RELOC_ARM64_LDST8_ABS_LO12 = 9,	/* load/store: (S + A) & 0xfff */
+	KSPLICE_RELOC_ARM64_LDST16_ABS_LO12 = 10,	/* ... scaled by the access size, */
+	KSPLICE_RELOC_ARM64_LDST32_ABS_LO12 = 11,	/* which S + A must be aligned to */
+	KSPLICE_RELOC_ARM64_LDST64_ABS_LO12 = 12,
+	KSPLICE_RELOC_ARM64_LDST128_ABS_LO12 = 13,
+	KSPLICE_RELOC_ARM64_CALL26 = 14,	/* BL or B: S + A - P, +-128 MB */
 };
 
 /*

@@ -24,6 +24,9 @@ static unsigned int reloc_size(unsigned int type)
 		return sizeof(u64);
 	case KSPLICE_RELOC_VALUE8:
 		return sizeof(u8);
+	case KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21 ... KSPLICE_RELOC_ARM64_CALL26:
+		/* An instruction field: only where instructions are arm64's. */
+		return IS_ENABLED(CONFIG_ARM64) ? sizeof(u32) : 0;
 	}
 	return 0;
 }
@@ -96,7 +99,7 @@ static int reloc_value(const struct ksplice_reloc *r, unsigned long sym,
 			return -EFAULT;
 		return 0;
 	}
-	return -EINVAL;
+	return ksplice_arch_reloc_value(r, s_a, value);
 }
 
 /*

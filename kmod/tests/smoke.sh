@@ -143,6 +143,10 @@ cat /proc/version
 expect 0 stage $P apply
 cat /proc/version
 grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version || fail "not patched"
+if [ "$(uname -m)" = aarch64 ]; then
+	grep -qx 'arm64: adrp ok, ldst ok, bl ok' /proc/version ||
+		fail "arm64: an instruction-field relocation was not written: $(grep arm64: /proc/version)"
+fi
 show $P
 cat $D/$P/functions
 echo "rmmod while applied:"

@@ -4,7 +4,8 @@
  * reaches the non-exported linux_proc_banner through two ksplice
  * relocations: a PC32 one into read-only data (which the core must write
  * with text_poke) and a 64-bit one into writable data.  It prints whether
- * both arrived.  With pre_size=N (N < 5) the old function is seen as N
+ * both arrived; on arm64 also the instruction-field relocations (ADRP,
+ * ADD, LDRB, BL).  With pre_size=N (N < 5) the old function is seen as N
  * bytes long, so its entry takes a trap (stacked over test_bad's).
  */
 #include <linux/compiler.h>
@@ -22,6 +23,60 @@
 static const s32 banner_pc32;
 static const char *banner64;
 
+#ifdef CONFIG_ARM64
+/*
+ * arm64's instruction-field relocations, in code the core writes: ADRP
+ * and ADD give linux_proc_banner's address, LDRB (a 12-bit offset off
+ * the ADRP's page) its first byte, and BL calls nr_processes(); none is
+ * exported.  Until the core writes the BL it calls no_call, -1.
+ */
+extern u32 ksplice_test_adrp[], ksplice_test_add[], ksplice_test_ldrb[], ksplice_test_bl[];
+
+asm(".pushsection .text\n"
+	"ksplice_test_no_call: mov w0, #-1\n"
+	"\tret\n"
+	".popsection");
+
+static noinline const char *arm64_banner(u8 *first)
+{
+	const char *page, *addr;
+	u32 byte;
+
+	asm volatile("ksplice_test_adrp: adrp %0, .\n"
+		     "ksplice_test_add: add %1, %0, #0\n"
+		     "ksplice_test_ldrb: ldrb %w2, [%0, #0]\n"
+		     : "=&r" (page), "=&r" (addr), "=r" (byte));
+	*first = byte;
+	return addr;
+}
+
+static noinline int arm64_call(void)
+{
+	register long ret asm("x0");
+
+	asm volatile("ksplice_test_bl: bl ksplice_test_no_call\n"
+		     : "=r" (ret) : :
+		     "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+		     "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+		     "x30", "cc", "memory");
+	return ret;
+}
+
+static void show_arm64(struct seq_file *m, const char *banner)
+{
+	u8 first = 0;
+	const char *addr = arm64_banner(&first);
+
+	seq_printf(m, "arm64: adrp %s, ldst %s, bl %s\n",
+		   addr == banner ? "ok" : "bad", first == '%' ? "ok" : "bad",
+		   arm64_call() > 0 ? "ok" : "bad");
+}
+#else
+static void show_arm64(struct seq_file *m, const char *banner)
+{
+}
+#endif
+
 static int new_version_proc_show(struct seq_file *m, void *v)
 {
 	const char *banner = (const char *)&banner_pc32 +
@@ -30,6 +85,7 @@ static int new_version_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "ksplice-patched: pc32 %s, 64 %s\n",
 		   strncmp(banner, "%s version ", 11) ? "bad" : "ok",
 		   banner64 == banner ? "ok" : "bad");
+	show_arm64(m, banner);
 	return 0;
 }
 
@@ -60,6 +116,32 @@ static const struct ksplice_reloc relocs[] = {
 		.addend = 0,
 		.type = KSPLICE_RELOC_64,
 	},
+#ifdef CONFIG_ARM64
+	{
+		.where = ksplice_test_adrp,
+		.symbol = "linux_proc_banner",
+		.object = "init/version.o",
+		.type = KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21,
+	},
+	{
+		.where = ksplice_test_add,
+		.symbol = "linux_proc_banner",
+		.object = "init/version.o",
+		.type = KSPLICE_RELOC_ARM64_ADD_ABS_LO12,
+	},
+	{
+		.where = ksplice_test_ldrb,
+		.symbol = "linux_proc_banner",
+		.object = "init/version.o",
+		.type = KSPLICE_RELOC_ARM64_LDST8_ABS_LO12,
+	},
+	{
+		.where = ksplice_test_bl,
+		.symbol = "nr_processes",
+		.object = "kernel/fork.o",
+		.type = KSPLICE_RELOC_ARM64_CALL26,
+	},
+#endif
 };
 
 static int set_pre_size(const char *val, const struct kernel_param *kp)

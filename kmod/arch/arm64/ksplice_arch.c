@@ -27,6 +27,8 @@
 #define B_OPCODE		0x14000000U
 #define B_IMM26_MASK		0x03ffffffU
 #define B_RANGE			(1L << 27)
+/* ADRP counts 4 KB pages whatever the kernel's page size. */
+#define PAGE_MASK_4K		(~0xfffUL)
 
 /*
  * Landing pads: what an indirect branch must find under BTI.  BTI c, j
@@ -110,6 +112,61 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
 		return -ERANGE;
 	le = cpu_to_le32(B_OPCODE | ((u32)(rel >> 2) & B_IMM26_MASK));
 	memcpy(insn, &le, sizeof(le));
+	return 0;
+}
+
+/* imm into bits [lsb, lsb + width) of insn. */
+static u32 set_field(u32 insn, unsigned int lsb, unsigned int width, u64 imm)
+{
+	u32 mask = (u32)GENMASK(lsb + width - 1, lsb);
+
+	return (insn & ~mask) | (((u32)imm << lsb) & mask);
+}
+
+/*
+ * The instruction at r->where with its field for S + A filled in, as the
+ * AArch64 ELF relocation of the same name would leave it; -ERANGE when
+ * the field cannot hold it.
+ */
+int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
+			     u64 *value)
+{
+	unsigned long p = (unsigned long)r->where;
+	unsigned int scale;
+	long rel;
+	u32 insn;
+
+	if (!read_insn(p, &insn))
+		return -EFAULT;
+	switch (r->type) {
+	case KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21:
+		rel = (long)((s_a & PAGE_MASK_4K) - (p & PAGE_MASK_4K)) >> 12;
+		if (rel < -(1L << 20) || rel >= (1L << 20))
+			return -ERANGE;
+		insn = set_field(insn, 29, 2, rel & 3);
+		insn = set_field(insn, 5, 19, rel >> 2);
+		break;
+	case KSPLICE_RELOC_ARM64_ADD_ABS_LO12:
+		insn = set_field(insn, 10, 12, s_a & 0xfff);
+		break;
+	case KSPLICE_RELOC_ARM64_LDST8_ABS_LO12 ... KSPLICE_RELOC_ARM64_LDST128_ABS_LO12:
+		scale = r->type - KSPLICE_RELOC_ARM64_LDST8_ABS_LO12;
+		if (!IS_ALIGNED(s_a, 1UL << scale))
+			return -ERANGE;
+		insn = set_field(insn, 10, 12, (s_a & 0xfff) >> scale);
+		break;
+	case KSPLICE_RELOC_ARM64_CALL26:
+		rel = (long)(s_a - p);
+		if (rel < -B_RANGE || rel >= B_RANGE ||
+		    !IS_ALIGNED(rel, AARCH64_INSN_SIZE))
+			return -ERANGE;
+		insn = set_field(insn, 0, 26, rel >> 2);
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Instructions are little-endian whatever the data are. */
+	*value = (__force u32)cpu_to_le32(insn);
 	return 0;
 }
 

@@ -159,6 +159,13 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
 	return 0;
 }
 
+/* x86 has no relocation types beyond the generic ones. */
+int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
+			     u64 *value)
+{
+	return -EINVAL;
+}
+
 /* The one-byte trap of an entry too short for the jump (ksplice_traps.c). */
 void ksplice_arch_make_trap(u8 *insn)
 {
