@@ -100,9 +100,6 @@ use_tree_arch() {
 		*-gcc | *-gcc-[0-9]*) export CROSS_COMPILE=${compiler%gcc*} ;;
 		esac
 	fi
-	# patchgen reads and writes x86-64 objects only so far (issue 22).
-	[ "$arch" = x86 ] ||
-		die "$KSPLICE_EXIT_BAD_INPUT" "$kdir is an $arch kernel tree: making fixes for $arch is not supported yet (patchgen reads x86-64 objects only); nothing was changed"
 }
 
 # What kbuild may write besides the objects asked for, while it builds

@@ -316,7 +316,14 @@ touch "$work/stamp"
 # being compiled. Flags for everything would rebuild kbuild's own
 # prepare-stage files (asm-offsets, scripts/mod) too.
 # The fix may use the hooks and shadow variables of ksplice_hooks.h.
-sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections -fdata-sections -I$(KSPLICE_HOOKS_INCLUDE))'
+# On arm64, data keeps the pre build's sections: GCC reaches static data
+# there from section anchors, one per data section, and with a section
+# per object the code of every function that reads two statics would
+# differ from the pre build's (patchgen links an anchored reference to
+# the running section, docs/patchgen.md).
+data_sections=-fdata-sections
+[ "$ARCH" != arm64 ] || data_sections=
+sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections '$data_sections' -I$(KSPLICE_HOOKS_INCLUDE))'
 [ $json -eq 1 ] || progress_start "ksplice create" "$kdir" "$work/stamp" "${#objs[@]}"
 if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
 	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \

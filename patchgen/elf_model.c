@@ -256,8 +256,9 @@ int object_open(struct object *obj, const char *path)
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
 		return error("%s: not an ELF object", path);
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_machine != EM_X86_64 || eh->e_type != ET_REL)
-		return error("%s: not an x86-64 relocatable object", path);
+	    (eh->e_machine != EM_X86_64 && eh->e_machine != EM_AARCH64) || eh->e_type != ET_REL)
+		return error("%s: not an x86-64 or arm64 relocatable object", path);
+	obj->machine = eh->e_machine;
 	if (read_sections(obj) || read_symbols(obj) || read_relocs(obj))
 		return -1;
 	index_object(obj);
@@ -390,12 +391,51 @@ unsigned int reloc_width(unsigned int type)
 		return 8;
 	case R_X86_64_NONE:
 		return 0;
+	/* arm64's numbers start at 257: one switch serves both. */
+	case R_AARCH64_ABS64:
+	case R_AARCH64_PREL64:
+		return 8;
+	case R_AARCH64_ABS32:
+	case R_AARCH64_PREL32:
+		return 4;
+	case R_AARCH64_ABS16:
+	case R_AARCH64_PREL16:
+		return 2;
 	default:
-		return 0;
+		/* An instruction field: the instruction is what it changes. */
+		return reloc_is_arm64_insn(type) ? 4 : 0;
 	}
 }
 
-bool reloc_is_pcrel(unsigned int type)
+bool reloc_is_arm64_insn(unsigned int type)
 {
-	return type == R_X86_64_PC32 || type == R_X86_64_PLT32 || type == R_X86_64_PC64;
+	switch (type) {
+	case R_AARCH64_LD_PREL_LO19:
+	case R_AARCH64_ADR_PREL_LO21:
+	case R_AARCH64_ADR_PREL_PG_HI21:
+	case R_AARCH64_ADR_PREL_PG_HI21_NC:
+	case R_AARCH64_ADD_ABS_LO12_NC:
+	case R_AARCH64_LDST8_ABS_LO12_NC:
+	case R_AARCH64_LDST16_ABS_LO12_NC:
+	case R_AARCH64_LDST32_ABS_LO12_NC:
+	case R_AARCH64_LDST64_ABS_LO12_NC:
+	case R_AARCH64_LDST128_ABS_LO12_NC:
+	case R_AARCH64_TSTBR14:
+	case R_AARCH64_CONDBR19:
+	case R_AARCH64_JUMP26:
+	case R_AARCH64_CALL26:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * What to add to a relocation's addend to reach its target: x86's
+ * PC-relative fields count from their own end, 4 bytes on; arm64's
+ * from the instruction or field itself.
+ */
+long reloc_pc_bias(unsigned int type)
+{
+	return type == R_X86_64_PC32 || type == R_X86_64_PLT32 || type == R_X86_64_PC64 ? 4 : 0;
 }

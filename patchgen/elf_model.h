@@ -50,6 +50,7 @@ struct symbol {
 
 struct object {
 	const char *path;
+	unsigned int machine;		/* EM_X86_64 or EM_AARCH64 */
 	const unsigned char *map;	/* the whole file, mapped */
 	size_t map_size;
 	struct section *secs;
@@ -83,6 +84,7 @@ bool section_is_writable(const struct section *sec);
 
 /* Width in bytes of the field an x86-64 relocation writes; 0 if unknown. */
 unsigned int reloc_width(unsigned int type);
-bool reloc_is_pcrel(unsigned int type);
+long reloc_pc_bias(unsigned int type);
+bool reloc_is_arm64_insn(unsigned int type);
 
 #endif

@@ -121,7 +121,27 @@ static int ksplice_type(unsigned int elf_type)
 	case R_X86_64_32:
 		return KSPLICE_RELOC_32;
 	case R_X86_64_64:
+	case R_AARCH64_ABS64:
 		return KSPLICE_RELOC_64;
+	case R_AARCH64_PREL32:
+		return KSPLICE_RELOC_PC32;
+	case R_AARCH64_ADR_PREL_PG_HI21:
+		return KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21;
+	case R_AARCH64_ADD_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_ADD_ABS_LO12;
+	case R_AARCH64_LDST8_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_LDST8_ABS_LO12;
+	case R_AARCH64_LDST16_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_LDST16_ABS_LO12;
+	case R_AARCH64_LDST32_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_LDST32_ABS_LO12;
+	case R_AARCH64_LDST64_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_LDST64_ABS_LO12;
+	case R_AARCH64_LDST128_ABS_LO12_NC:
+		return KSPLICE_RELOC_ARM64_LDST128_ABS_LO12;
+	case R_AARCH64_CALL26:
+	case R_AARCH64_JUMP26:
+		return KSPLICE_RELOC_ARM64_CALL26;
 	default:
 		return -1;
 	}
@@ -322,9 +342,11 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 	 * up on such a call ("unannotated intra-function call"): the module
 	 * then has no ORC, return or retpoline sites at all. So it gets one,
 	 * to the placeholder, which the module loader links and the core
-	 * overwrites before the new code can run.
+	 * overwrites before the new code can run. (No objtool runs on
+	 * arm64 modules: there the core's write is all.)
 	 */
-	if (is_branch_site(&patch->secs[out_sec], out_offset, r->type))
+	if (unit->post.machine == EM_X86_64 &&
+	    is_branch_site(&patch->secs[out_sec], out_offset, r->type))
 		out_reloc_add(patch, out_sec, &(struct out_reloc){
 			.offset = out_offset, .addend = r->addend, .type = r->type,
 			.target_section = -1, .target_symbol = unresolved_stub(patch),
@@ -448,7 +470,7 @@ static const struct symbol *reusable_function(const struct unit *unit, const str
 struct symbol *reloc_target(const struct unit *unit, const struct reloc *r, long *delta)
 {
 	struct symbol *target = NULL;
-	long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
+	long at = r->addend + reloc_pc_bias(r->type);
 
 	*delta = r->addend;
 	if (r->sym->type != STT_SECTION)
@@ -489,6 +511,81 @@ static struct symbol *new_global(const struct patch *patch, const struct unit *u
 	return NULL;
 }
 
+/*
+ * Whether post section SEC lies as its namesake in the pre object: the
+ * same objects at the same offsets with the same sizes, and for
+ * read-only data the same bytes and references.
+ */
+static bool section_as_in_pre(const struct unit *unit, const struct section *sec)
+{
+	const struct section *pre = object_section(&unit->pre, sec->name);
+
+	if (!pre || pre->sh.sh_size != sec->sh.sh_size || pre->nr_by_addr != sec->nr_by_addr)
+		return false;
+	for (size_t i = 0; i < sec->nr_by_addr; i++) {
+		const struct symbol *a = pre->by_addr[i], *b = sec->by_addr[i];
+
+		if (strcmp(a->name, b->name) || a->sym.st_value != b->sym.st_value ||
+		    a->sym.st_size != b->sym.st_size)
+			return false;
+	}
+	if (section_is_writable(sec))
+		return true;
+	if (!pre->bytes != !sec->bytes || pre->nr_relocs != sec->nr_relocs ||
+	    (sec->bytes && memcmp(pre->bytes, sec->bytes, sec->sh.sh_size)))
+		return false;
+	for (size_t i = 0; i < sec->nr_relocs; i++) {
+		const struct reloc *a = &pre->relocs[i], *b = &sec->relocs[i];
+
+		if (a->offset != b->offset || a->type != b->type || a->addend != b->addend ||
+		    strcmp(a->sym->name, b->sym->name))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * arm64: create builds the post objects without -fdata-sections, so
+ * that GCC's section anchors, and with them the code, are the pre
+ * build's. One ADRP to a data section then serves every object the
+ * function reaches from it, at offsets that later instructions hold
+ * with no relocation of their own: the reference is to the section as
+ * it lies, not to one object. It is linked to the running section when
+ * the section lies as in the pre build; otherwise read-only data is
+ * copied whole for the new code, and writable data is refused, as a
+ * copy would part the new code from the running values. Returns 1 when
+ * the reference is not such a one.
+ */
+static int link_anchored(struct patch *patch, struct unit *unit, int out_sec,
+			 unsigned long out_offset, const struct reloc *r)
+{
+	struct section *sec = r->sym->sec;
+	const struct symbol *base, *pre;
+
+	if (unit->post.machine != EM_AARCH64 || r->sym->type != STT_SECTION ||
+	    !section_is_alloc(sec) || section_is_text(sec) || (sec->sh.sh_flags & SHF_MERGE))
+		return 1;
+	if (!section_as_in_pre(unit, sec)) {
+		if (!section_is_writable(sec))
+			return 1;	/* copied whole */
+		return refuse("%s: the objects of %s lie otherwise than in the running kernel "
+			      "(the fix adds, removes or resizes a static there), and arm64 code "
+			      "reaches them from one section anchor: the new code could not "
+			      "find the running ones", unit->name, sec->name);
+	}
+	/* Any object of the section places it; the first, for the messages. */
+	base = sec->nr_by_addr ? sec->by_addr[0] : NULL;
+	pre = base ? object_symbol(&unit->pre, base->name) : NULL;
+	if (!pre) {
+		if (!section_is_writable(sec))
+			return 1;
+		return refuse("%s: copied code reaches %s, which has no named object to find "
+			      "it by in the running kernel", unit->name, sec->name);
+	}
+	return link_kernel(patch, unit, out_sec, out_offset, r, pre->name, pre,
+			   pre->bind != STB_LOCAL, r->addend - (long)base->sym.st_value);
+}
+
 int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		   unsigned long out_offset, const struct reloc *r)
 {
@@ -516,6 +613,12 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 		}
 		return link_kernel(patch, unit, out_sec, out_offset, r, sym->name, NULL, true,
 				   r->addend);
+	}
+	if (sec->out < 0) {
+		int anchored = link_anchored(patch, unit, out_sec, out_offset, r);
+
+		if (anchored <= 0)
+			return anchored;
 	}
 	target = reloc_target(unit, r, &delta);
 
@@ -557,6 +660,8 @@ int link_reference(struct patch *patch, struct unit *unit, int out_sec,
 }
 
 static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+/* arm64's landing pad for calls (BTI c), little-endian. */
+static const unsigned char bti_c[] = { 0x5f, 0x24, 0x03, 0xd5 };
 
 /* Does the relocation at r in FROM take an address, not call or jump? */
 static bool takes_address(const struct section *from, const struct reloc *r)
@@ -576,6 +681,11 @@ static bool takes_address(const struct section *from, const struct reloc *r)
 		if (op[0] == 0xe8 || op[0] == 0xe9)
 			return false;
 		return !(r->offset >= 2 && op[-1] == 0x0f && (op[0] & 0xf0) == 0x80);
+	case R_AARCH64_ABS64:
+	case R_AARCH64_PREL32:
+	case R_AARCH64_ADR_PREL_PG_HI21:
+	case R_AARCH64_ADD_ABS_LO12_NC:
+		return true;
 	default:
 		return false;
 	}
@@ -614,7 +724,7 @@ static bool address_taken_in(const struct object *obj, const struct symbol *sym)
 			continue;
 		for (size_t i = 0; i < sec->nr_relocs; i++) {
 			const struct reloc *r = &sec->relocs[i];
-			long at = r->addend + (reloc_is_pcrel(r->type) ? 4 : 0);
+			long at = r->addend + reloc_pc_bias(r->type);
 
 			if (!takes_address(sec, r))
 				continue;
@@ -672,7 +782,7 @@ static int link_address_taken(struct patch *patch, struct unit *unit, const stru
 		return 1;
 	target = reloc_target(unit, r, &delta);
 	if (!target || target->type != STT_FUNC ||
-	    delta + (reloc_is_pcrel(r->type) ? 4 : 0) != 0)
+	    delta + reloc_pc_bias(r->type) != 0)
 		return 1;
 	running = running_function(unit, target, &changed);
 	/* Unchanged: the running one anyway.  None to be found: a copy. */
@@ -811,6 +921,14 @@ static int check_changed_readonly(const struct unit *unit)
 			return refuse("%s: the contents of %s changed, and it is global read-only "
 				      "data: its readers in other objects would keep reading the old "
 				      "contents", unit->name, sym->name);
+		/*
+		 * The plugin names the objects a function reads; arm64 code
+		 * reaches most statics from a section anchor, which names none.
+		 */
+		if (unit->post.machine == EM_AARCH64 && !(sym->sec->sh.sh_flags & SHF_MERGE))
+			return refuse("%s: the contents of %s changed, and on arm64 its readers "
+				      "reach it from a section anchor, which does not name it: "
+				      "they cannot be told", unit->name, sym->name);
 		holder = fingerprint_escape_of(&unit->pre_fp, pre->name);
 		if (holder)
 			return refuse("%s: the contents of %s changed, and %s hands out its "
@@ -835,11 +953,19 @@ static int check_changed_readonly(const struct unit *unit)
 static unsigned long jump_offset(const struct unit *unit, const struct symbol *pre)
 {
 	unsigned long entry = pre->sym.st_value, off = 0;
+	const unsigned char *pad = unit->pre.machine == EM_AARCH64 ? bti_c : endbr64;
 
+	/* The landing pads are 4 bytes on both. */
 	if (pre->sym.st_size >= sizeof(endbr64) &&
-	    !memcmp(pre->sec->bytes + entry, endbr64, sizeof(endbr64)))
+	    !memcmp(pre->sec->bytes + entry, pad, sizeof(endbr64)))
 		off = sizeof(endbr64);
 	return off + special_ftrace_site_at(&unit->pre, pre->sec, entry + off);
+}
+
+/* The jump the core writes: jmp rel32 on x86, B on arm64. */
+static unsigned long jump_size(const struct unit *unit)
+{
+	return unit->pre.machine == EM_AARCH64 ? 4 : 5;
 }
 
 /* The length of the x86 NOP (or int3) at P, 0 if there is none. */
@@ -1029,7 +1155,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 	struct symbol *pre = object_func(&unit->pre, pre_name);
 	struct anchor anchor = { 0 };
 	struct func_out *f;
-	unsigned long size, skip, filler;
+	unsigned long size, skip, filler, jsize;
 	const char *site;
 
 	if (!post || !pre)
@@ -1043,13 +1169,14 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		return 0;	/* a caller of a short function, replaced already */
 	size = pre->sym.st_size;
 	skip = jump_offset(unit, pre);
-	filler = size < skip + 5 ? alignment_filler(&unit->pre, pre) : 0;
-	if (size < skip + 5 && size + filler >= skip + 5) {
+	jsize = jump_size(unit);
+	filler = size < skip + jsize ? alignment_filler(&unit->pre, pre) : 0;
+	if (size < skip + jsize && size + filler >= skip + jsize) {
 		found("note", name, unit->name, "%lu bytes long; the jump also takes the %lu "
 		      "bytes of alignment filler after it", size, filler);
 		size += filler;
 	}
-	if (size < skip + 5) {
+	if (size < skip + jsize) {
 		const char *why_not = "";
 		int redirected = redirect_callers(patch, unit, pre, post, &why_not);
 
@@ -1064,7 +1191,7 @@ static int add_function(struct patch *patch, struct unit *unit, const char *pre_
 		      size, skip ? " after its entry" : "", why_not);
 	}
 	site = special_runtime_site(&unit->pre, pre->sec, pre->sym.st_value + skip,
-				    size < skip + 5 ? 1 : 5);
+				    size < skip + jsize ? 1 : jsize);
 	if (site)
 		return refuse("%s: %s starts with %s, which the kernel rewrites at run time: "
 			      "no room for the jump", unit->name, name, site);

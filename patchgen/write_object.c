@@ -245,7 +245,7 @@ int write_object(const struct patch *patch, const char *path)
 	ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
 	ehdr.e_ident[EI_OSABI] = ELFOSABI_NONE;
 	ehdr.e_type = ET_REL;
-	ehdr.e_machine = EM_X86_64;
+	ehdr.e_machine = patch->nr_units ? patch->units[0].post.machine : EM_X86_64;
 	ehdr.e_version = EV_CURRENT;
 
 	build_symbols(&w);
