@@ -544,6 +544,14 @@ static bool section_as_in_pre(const struct unit *unit, const struct section *sec
 	return true;
 }
 
+static bool all_fresh_statics(const struct section *sec)
+{
+	for (size_t i = 0; i < sec->nr_by_addr; i++)
+		if (!fresh_static(sec->by_addr[i]))
+			return false;
+	return true;
+}
+
 /*
  * arm64: create builds the post objects without -fdata-sections, so
  * that GCC's section anchors, and with them the code, are the pre
@@ -564,6 +572,9 @@ static int link_anchored(struct patch *patch, struct unit *unit, int out_sec,
 
 	if (unit->post.machine != EM_AARCH64 || r->sym->type != STT_SECTION ||
 	    !section_is_alloc(sec) || section_is_text(sec) || (sec->sh.sh_flags & SHF_MERGE))
+		return 1;
+	/* Compiler statics only (WARN_ONCE's flags): fresh copies, as on x86. */
+	if (sec->nr_by_addr && all_fresh_statics(sec))
 		return 1;
 	if (!section_as_in_pre(unit, sec)) {
 		if (!section_is_writable(sec))
