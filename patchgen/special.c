@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Special sections: tables whose entries describe instructions of some
- * function (x86-64; Linux 6.1 and 6.12 layouts). For the patch, entries that
+ * function (x86-64 and arm64; Linux 6.1 and 6.12 layouts). For the patch, entries that
  * belong to copied code are carried along when the module loader needs
  * them to run the code correctly (refused when an entry needs a symbol
  * the loader cannot link), dropped when the unpatched instruction is
@@ -43,6 +43,10 @@ struct special_table {
 	bool per_symbol;
 	/* Each site gets the symbol's value, by this ksplice relocation type. */
 	int value_reloc;
+	/* Only in objects of this machine (EM_*); 0: any. */
+	unsigned int machine;
+	/* Its sites are ftrace's, which the jump goes past. */
+	bool ftrace;
 };
 
 static const struct special_table tables[] = {
@@ -75,7 +79,15 @@ static const struct special_table tables[] = {
 	{ .name = ".ibt_endbr_seal", .entsize = 4, .len = 4, .action = DROP },
 	{ .name = ".parainstructions", .entsize = 16, .len_at = 9, .action = DROP },
 	{ .name = "__mcount_loc", .entsize = 8, .len = 5, .action = CARRY,
-	  .runtime_site = "an ftrace call site" },
+	  .runtime_site = "an ftrace call site", .ftrace = true },
+	/*
+	 * arm64's ftrace: two NOPs at each function's entry, which ftrace
+	 * makes "mov x9, x30" and a call to its trampoline; the loader
+	 * hands the module's to ftrace. (x86 objects have the table for
+	 * the padding before each function instead, which is no site.)
+	 */
+	{ .name = "__patchable_function_entries", .entsize = 8, .len = 8, .action = CARRY,
+	  .runtime_site = "an ftrace call site", .machine = EM_AARCH64, .ftrace = true },
 	/*
 	 * ORC: where each unwind state starts, and the state (6 bytes on 6.1
 	 * and 6.12). Per object only when objtool runs per object (no IBT):
@@ -107,6 +119,8 @@ static int each_table(const struct object *obj, const struct special_table *tab,
 {
 	size_t prefix = strlen(tab->name);
 
+	if (tab->machine && tab->machine != obj->machine)
+		return 0;
 	if (!tab->per_symbol) {
 		struct section *table = object_section(obj, tab->name);
 
@@ -330,7 +344,7 @@ static void find_ftrace_site(const struct special_table *tab, unsigned long off,
 {
 	struct ftrace_arg *f = arg;
 
-	if (!strcmp(tab->name, "__mcount_loc") && off == f->at)
+	if (tab->ftrace && off == f->at)
 		f->len = len;
 }
 

@@ -42,7 +42,8 @@ fetch_arm64_busybox()
 
 	[ "${1:-}" = --arm64 ] && [ ! -x "$arm64_busybox" ] || return 0
 	tmp=$(mktemp -d)
-	chmod 0755 "$tmp" # apt fetches as _apt
+	# apt fetches as the _apt user, into the current directory.
+	chown _apt "$tmp" 2>/dev/null || chmod 0777 "$tmp"
 	(cd "$tmp" && apt-get download -q busybox-static:arm64 >/dev/null) &&
 		dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$tmp/root" &&
 		mkdir -p "${arm64_busybox%/*}" &&

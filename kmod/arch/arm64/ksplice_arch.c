@@ -69,17 +69,25 @@ static bool read_insn(unsigned long addr, u32 *insn)
 	return true;
 }
 
+/*
+ * A BTI, and under the kernel's own BTI the PAC instructions that sign
+ * the return address, which then are implicit landing pads too.
+ */
 static bool is_landing_pad(u32 insn)
 {
-	return (insn & BTI_MASK) == BTI_INSN || insn == PACIASP_INSN ||
-	       insn == PACIBSP_INSN;
+	if ((insn & BTI_MASK) == BTI_INSN)
+		return true;
+	return IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) &&
+	       (insn == PACIASP_INSN || insn == PACIBSP_INSN);
 }
 
 /*
  * The branch must not replace a landing pad: an indirect call into the
- * old function would then meet a B where BTI wants a pad, and a branch
- * placed after a PACIASP would sign the return address twice.  patchgen
- * puts the site past a BTI; a site on a PAC instruction is refused.
+ * old function would then meet a B where BTI wants a pad.  patchgen puts
+ * the site past a BTI and past ftrace's NOPs, which may leave it on the
+ * PACIASP that signs the return address: the B replaces it, and the new
+ * copy signs with its own (the old one never ran).  Without the kernel's
+ * BTI (6.1 built by GCC has none) nothing lands there indirectly.
  */
 bool ksplice_arch_can_jump_at(unsigned long site)
 {
