@@ -68,7 +68,7 @@ tree_cc() {
 }
 
 # tree_arch: the kernel architecture (make's ARCH) the pre build's
-# configuration is for; empty for one ksplice does not know.
+# configuration is for; empty for one ksplice does not know, or none.
 tree_arch() {
 	if grep -q '^CONFIG_ARM64=y$' "$pre/.config" 2>/dev/null; then
 		echo arm64
@@ -88,7 +88,8 @@ tree_arch() {
 use_tree_arch() {
 	local arch compiler
 	arch=$(tree_arch)
-	[ -n "$arch" ] || die "$KSPLICE_EXIT_BAD_INPUT" "$pre/.config is for an architecture ksplice does not support (x86_64 and arm64)"
+	# Another architecture: patchgen names the objects it cannot read.
+	[ -n "$arch" ] || return 0
 	case $arch:${ARCH:-$arch} in
 	x86:x86 | x86:x86_64 | arm64:arm64) ;;
 	*) die "$KSPLICE_EXIT_BAD_INPUT" "ARCH=$ARCH, but $kdir is configured for $arch" ;;
