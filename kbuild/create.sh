@@ -226,6 +226,10 @@ for o in ${inputs[@]+"${inputs[@]}"}; do
 		# SIGPIPE once grep has its match would add it twice.)
 		[[ " ${objs[*]} " == *" $e "* ]] || objs+=("$e")
 	done
+	# arm64 embeds its vDSO image from assembly (vdso-wrap.S), which
+	# has no records to compare: a change there would go unseen.
+	[ ${#embedders[@]} -gt 0 ] || [ "$ARCH" != arm64 ] ||
+		die "$KSPLICE_EXIT_REFUSED" "$o is not linked into vmlinux or a module: it is the vDSO's code, which arm64 builds into an image that assembly embeds, and it cannot change live"
 	say "not comparing $o: not linked into vmlinux or a module${embedders[0]:+ (it is built into the image that ${embedders[*]} embeds, which is compared)}"
 done
 # kbuild also rebuilds the image's other objects from the same source
