@@ -141,6 +141,22 @@ static void build_symbols(struct writer *w)
 		add_sym(w, w->undef[i], STB_GLOBAL, STT_NOTYPE, SHN_UNDEF, 0, 0);
 }
 
+
+/*
+ * A table ordered by the code it describes (SHF_LINK_ORDER: GCC's
+ * __patchable_function_entries) names that code's section, as the
+ * linker wants of every such input, or refuses to mix them: the output
+ * section its first entry points into. Sections are written in order,
+ * from index 1.
+ */
+static GElf_Word link_order_target(const struct out_section *s)
+{
+	if (!(s->sh.sh_flags & SHF_LINK_ORDER) || !s->nr_relocs ||
+	    s->relocs[0].target_section < 0)
+		return 0;
+	return (GElf_Word)s->relocs[0].target_section + 1;
+}
+
 static int write_sections(struct writer *w, size_t *symtab_index)
 {
 	const struct patch *p = w->patch;
@@ -157,7 +173,7 @@ static int write_sections(struct writer *w, size_t *symtab_index)
 		sh.sh_size = s->sh.sh_type == SHT_NOBITS ? s->nobits_size : s->bytes.len;
 		sh.sh_addr = 0;
 		sh.sh_offset = 0;
-		sh.sh_link = 0;
+		sh.sh_link = link_order_target(s);
 		sh.sh_info = 0;
 		if (set_header(scn, &sh))
 			return -1;
