@@ -331,10 +331,6 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       void (*sync)(void *arg), void *arg);
 void ksplice_arch_sync_core(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
-bool ksplice_arch_task_stack(struct task_struct *task,
-			     unsigned long *low, unsigned long *high);
-unsigned long ksplice_arch_kernel_stack_top(struct task_struct *task,
-					    unsigned long high);
 
 enum ksplice_walk {
 	KSPLICE_WALK_CLEAR,		/* every frame read, none hit */

@@ -34,11 +34,14 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <asm/ptrace.h>
 
 /*
  * Every stack word is looked up, so the ranges are sorted by start before
@@ -145,6 +148,43 @@ static void note_busy_task(struct ksplice_stop *stop,
 }
 
 /*
+ * Bounds of a task's kernel stack; false when it has none any more (a
+ * dead task whose stack was released).  Called with every CPU stopped,
+ * so the reference count cannot change under us.
+ */
+static bool task_stack_bounds(struct task_struct *task,
+			      unsigned long *low, unsigned long *high)
+{
+	void *stack;
+
+	if (!refcount_read(&task->stack_refcount))
+		return false;
+	stack = task_stack_page(task);
+	if (!stack)
+		return false;
+	*low = (unsigned long)stack;
+	*high = *low + THREAD_SIZE;
+	return true;
+}
+
+/*
+ * Where the kernel's part of a task's stack ends: below the user
+ * registers that a system call, interrupt or exception from user mode
+ * saved at the top.  Those are the user's to choose, and must not make a
+ * task look busy.  A kernel thread's top holds no user registers: all of
+ * it counts.
+ */
+static unsigned long kernel_stack_top(struct task_struct *task,
+				      unsigned long high)
+{
+	struct pt_regs *regs = task_pt_regs(task);
+
+	if ((unsigned long)(regs + 1) > high)
+		return high;
+	return user_mode(regs) ? (unsigned long)regs : high;
+}
+
+/*
  * The unwinder's frames where it vouches for them, else every word from
  * the saved stack pointer to the user registers.
  */
@@ -161,7 +201,7 @@ static bool stack_hits(struct ksplice_stop *stop, struct task_struct *task,
 	case KSPLICE_WALK_UNRELIABLE:
 		break;
 	}
-	high = ksplice_arch_kernel_stack_top(task, high);
+	high = kernel_stack_top(task, high);
 	sp = ksplice_arch_task_sp(task);
 	/* A pointer outside the stack is unexpected: scan all of it. */
 	if (sp < low || sp >= high)
@@ -174,7 +214,7 @@ static bool task_hits(struct ksplice_stop *stop, struct task_struct *task)
 {
 	unsigned long low, high;
 
-	if (!ksplice_arch_task_stack(task, &low, &high))
+	if (!task_stack_bounds(task, &low, &high))
 		return false;
 	return ksplice_kernel_ret_addrs(task, word_hits, stop) ||
 	       stack_hits(stop, task, low, high);

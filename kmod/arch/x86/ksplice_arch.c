@@ -8,7 +8,6 @@
 
 #include <linux/mm.h>
 #include <linux/overflow.h>
-#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -511,42 +510,6 @@ void ksplice_arch_sync_core(void)
 unsigned long ksplice_arch_task_sp(struct task_struct *task)
 {
 	return task->thread.sp;
-}
-
-/*
- * Bounds of a task's kernel stack; false when it has none any more (a
- * dead task whose stack was released).  Called with every CPU stopped,
- * so the reference count cannot change under us.
- */
-bool ksplice_arch_task_stack(struct task_struct *task,
-			     unsigned long *low, unsigned long *high)
-{
-	void *stack;
-
-	if (!refcount_read(&task->stack_refcount))
-		return false;
-	stack = task_stack_page(task);
-	if (!stack)
-		return false;
-	*low = (unsigned long)stack;
-	*high = *low + THREAD_SIZE;
-	return true;
-}
-
-/*
- * Where the kernel's part of a task's stack ends: below the user
- * registers that a system call or interrupt from user mode saved at the
- * top.  Those are the user's to choose, and must not make a task look
- * busy.  A kernel thread's top holds no user registers: all of it counts.
- */
-unsigned long ksplice_arch_kernel_stack_top(struct task_struct *task,
-					    unsigned long high)
-{
-	struct pt_regs *regs = task_pt_regs(task);
-
-	if ((unsigned long)(regs + 1) > high)
-		return high;
-	return user_mode(regs) ? (unsigned long)regs : high;
 }
 
 #ifdef CONFIG_UNWINDER_ORC
