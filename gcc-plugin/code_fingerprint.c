@@ -102,6 +102,17 @@ static void hash_asm_template(struct hash_walk *walk, const char *text)
 			 trailing_digits(p, len))
 			key_len = len;				/* ".Lfoo123" */
 
+		/*
+		 * A number that is the insn's source line: __LINE__ that a
+		 * macro stringified into the template (arm64's WARN_ON() puts
+		 * it in its bug table entry's ".short"), as for an immediate.
+		 */
+		if (!key_len && digits == len && digits < 10 && walk->insn &&
+		    is_source_line(walk->insn, strtol(p, NULL, 10))) {
+			hash_line_or_value(walk, strtol(p, NULL, 10), true);
+			p += len;
+			continue;
+		}
 		if (!key_len) {
 			hash_bytes(&walk->fp, p, len);
 			p += len;

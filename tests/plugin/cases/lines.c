@@ -32,6 +32,31 @@ int warns(int x)
 	return x * 2;
 }
 
+#define STRINGIFY_LINE_1(x) #x
+#define STRINGIFY_LINE(x) STRINGIFY_LINE_1(x)
+
+/*
+ * Like arm64's WARN_ON(): __LINE__ stringified into the asm text of the
+ * bug table entry, not an operand.
+ */
+#define WARN_IN_TEXT(cond) ({						\
+	int __warned = !!(cond);					\
+	if (__warned)							\
+		asm volatile("1: " BUG_INSN "\n"			\
+			     ".pushsection __bug_table,\"aw\"\n"	\
+			     ".long 1b - .\n"				\
+			     ".short " STRINGIFY_LINE(__LINE__) "\n"	\
+			     ".popsection");				\
+	__warned;							\
+})
+
+int warns_in_text(int x)
+{
+	if (WARN_IN_TEXT(x > 10000))
+		return -1;
+	return x * 3;
+}
+
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /*
