@@ -253,7 +253,7 @@ int cmd_list(int argc, char **argv)
 int cmd_show(int argc, char **argv)
 {
 	static const char *const files[] = { "stage", "abort_kind", "abort_cause", "tries", "stop_ns",
-					     "livepatched", "traps" };
+					     "livepatched", "traps", "veneers" };
 	bool json = argc == 3 && !strcmp(argv[1], "--json");
 	const char *id = argv[argc - 1];
 	char path[512], value[4096];

@@ -228,7 +228,7 @@ const u8 *ksplice_original_entry(const struct ksplice_func *func,
 		*site = at;
 	if (size)
 		*size = below->size;
-	return owner->patch->funcs[index].saved;
+	return owner->sites[index].saved;
 }
 
 /* The patch on top of priv's function i, if another is applied over it. */
@@ -246,9 +246,11 @@ static struct ksplice_priv *patch_above(struct ksplice_priv *priv,
 
 /*
  * Where each jump goes and what it is.  The entry bytes at the patch site
- * must be covered by the pre build (pre_size), and rel32 must reach;
- * where fewer than a jump's bytes are covered, the site takes a trap.  A
- * site that holds another applied patch's jump is stacked on it.
+ * must be covered by the pre build (pre_size), and the jump must reach
+ * (on arm64, a B where it reaches, else a veneer where the function has
+ * room); where fewer than a jump's bytes are covered, the site takes a
+ * trap.  A site that holds another applied patch's jump is stacked on
+ * it, and must be entered the same way.
  */
 static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 			unsigned long addr)
@@ -257,17 +259,20 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	struct ksplice_site *site = &priv->sites[i];
 	struct ksplice_site *below;
 	struct ksplice_priv *owner;
-	unsigned int index;
+	unsigned int index, room = 0;
+	int ret;
 
 	site->cold_addr = 0;
 	if (func->cold && ksplice_resolve_symbol(priv, func->module, func->cold,
 						 &site->cold_addr))
 		return -ENOENT;
 	site->addr = addr + func->jump_offset;
-	site->size = KSPLICE_JUMP_SIZE;
-	if (site->addr + KSPLICE_JUMP_SIZE > addr + func->pre_size)
-		site->size = KSPLICE_TRAP_SIZE;
-	if (site->addr + site->size > addr + func->pre_size) {
+	if (func->pre_size > func->jump_offset)
+		room = min_t(unsigned long, func->pre_size - func->jump_offset,
+			     UINT_MAX);
+	site->size = room < KSPLICE_JUMP_SIZE ? KSPLICE_TRAP_SIZE :
+						KSPLICE_JUMP_SIZE;
+	if (room < site->size) {
 		ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT, "%s", func->name);
 		return -EINVAL;
 	}
@@ -278,6 +283,30 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 	site->expect = NULL;
 	site->below_start = site->below_end = 0;
 	below = live_site_at(site->addr, false, &owner, &index);
+	if (!ksplice_site_is_trap(site)) {
+		ret = ksplice_arch_make_jump(site->jump, site->addr,
+					     (unsigned long)func->new_code,
+					     room, below ? below->size : 0);
+		if (ret == -ENOSPC) {
+			ksplice_set_cause(priv, KSPLICE_ABORT_TOO_SHORT,
+					  "%s (beyond a branch's reach, and %u bytes are too few for a veneer)",
+					  func->name, room);
+			return -EINVAL;
+		}
+		if (ret < 0) {
+			ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", func->name);
+			return -ERANGE;
+		}
+		site->size = ret;
+	} else {
+		ksplice_arch_make_trap(site->jump);
+	}
+	if (ksplice_text_reserved(site->addr, site->size)) {
+		ksplice_set_cause(priv, KSPLICE_ABORT_ENTRY_SITE,
+				  "%s (its %u bytes at +%lu hold a jump label or ftrace site, which the kernel rewrites)",
+				  func->name, site->size, func->jump_offset);
+		return -EINVAL;
+	}
 	if (below) {
 		const struct ksplice_func *under = &owner->patch->funcs[index];
 
@@ -292,13 +321,6 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 		site->expect = below->jump;
 		site->below_start = (unsigned long)under->new_code;
 		site->below_end = site->below_start + under->new_size;
-	}
-	if (ksplice_site_is_trap(site))
-		ksplice_arch_make_trap(site->jump);
-	else if (ksplice_arch_make_jump(site->jump, site->addr,
-					(unsigned long)func->new_code)) {
-		ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", func->name);
-		return -ERANGE;
 	}
 	return 0;
 }
@@ -441,7 +463,7 @@ static int write_jumps(void *arg)
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!sites[i].addr)
 			continue;
-		memcpy(patch->funcs[i].saved,
+		memcpy(sites[i].saved,
 		       plan && plan->original[i] ? plan->original[i] :
 		       (const u8 *)sites[i].addr, sites[i].size);
 		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
@@ -478,7 +500,7 @@ static int restore_entries(void *arg)
 		if (!sites[i].live)
 			continue;
 		set_poke(&ctx->pokes[n++], &patch->funcs[i], &sites[i],
-			 patch->funcs[i].saved);
+			 sites[i].saved);
 		sites[i].live = false;
 	}
 	ksplice_stop_poke(ctx->stop, ctx->pokes, n, &ctx->traps);
@@ -720,7 +742,7 @@ static void plan_restore(struct ksplice_replace_plan *plan, unsigned long addr)
 	bottom = live_site_at(addr, true, &owner, &index);
 	poke->addr = addr;
 	poke->size = bottom->size;
-	memcpy(poke->bytes, owner->patch->funcs[index].saved, bottom->size);
+	memcpy(poke->bytes, owner->sites[index].saved, bottom->size);
 	top = live_site_at(addr, false, &owner, &index);
 	poke->target = (unsigned long)owner->patch->funcs[index].new_code;
 	plan->expect[plan->nr_restores] = top->jump;
@@ -834,8 +856,7 @@ int ksplice_module_coming(struct ksplice_priv *priv, const char *module)
 	for (i = 0; i < patch->nr_funcs; i++) {
 		if (!func_wanted(priv, i, module))
 			continue;
-		memcpy(patch->funcs[i].saved, (void *)sites[i].addr,
-		       sites[i].size);
+		memcpy(sites[i].saved, (void *)sites[i].addr, sites[i].size);
 		ksplice_arch_write_text((void *)sites[i].addr, sites[i].jump,
 					sites[i].size);
 		sites[i].live = true;

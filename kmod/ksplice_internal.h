@@ -31,11 +31,17 @@
  */
 #define KSPLICE_JUMP_SIZE	4
 #define KSPLICE_TRAP_SIZE	KSPLICE_JUMP_SIZE
+/*
+ * ... or, where the new code is beyond the B's reach (modules placed
+ * anywhere in 2 GB by KASLR), a veneer of four words (the arch file).
+ */
+#define KSPLICE_SITE_MAX	16
 #else
 /* Bytes written at a replaced function's entry (x86: jmp rel32). */
 #define KSPLICE_JUMP_SIZE	5
 /* ... or, where the function has fewer, a trap (x86: int3; ksplice_traps.c). */
 #define KSPLICE_TRAP_SIZE	1
+#define KSPLICE_SITE_MAX	KSPLICE_JUMP_SIZE
 #endif
 
 /* Busy ranges per function on apply: itself, its .cold part, a patch below. */
@@ -72,8 +78,13 @@ enum ksplice_stage {
 /* What the core keeps per replaced function, beside struct ksplice_func. */
 struct ksplice_site {
 	unsigned long addr;		/* where the jump goes: entry or past endbr */
-	unsigned int size;		/* KSPLICE_JUMP_SIZE, or a trap's */
-	u8 jump[KSPLICE_JUMP_SIZE];	/* the jump (or trap) written there */
+	unsigned int size;		/* the jump's, a trap's or a veneer's */
+	u8 jump[KSPLICE_SITE_MAX];	/* the jump (or trap) written there */
+	/*
+	 * The bytes the jump replaced, put back on undo: the core's own (the
+	 * patch's struct ksplice_func has room for x86's five only).
+	 */
+	u8 saved[KSPLICE_SITE_MAX];
 	bool live;			/* written, and its module still loaded */
 	unsigned long cold_addr;	/* the old function's .cold part, or 0 */
 	/*
@@ -89,6 +100,12 @@ struct ksplice_site {
 static inline bool ksplice_site_is_trap(const struct ksplice_site *site)
 {
 	return site->addr && site->size < KSPLICE_JUMP_SIZE;
+}
+
+/* A site entered through a veneer (arm64) rather than one branch. */
+static inline bool ksplice_site_is_veneer(const struct ksplice_site *site)
+{
+	return site->addr && site->size > KSPLICE_JUMP_SIZE;
 }
 
 /*
@@ -215,10 +232,14 @@ int ksplice_apply_relocs(struct ksplice_priv *priv, const char *module);
  */
 struct ksplice_poke {
 	unsigned long addr;
-	unsigned int size;		/* of bytes: a jump's or a trap's */
-	u8 bytes[KSPLICE_JUMP_SIZE];
+	unsigned int size;		/* of bytes: a jump's, a trap's, a veneer's */
+	u8 bytes[KSPLICE_SITE_MAX];
 	unsigned long target;
 };
+
+/* ksplice_reserved.c: text the kernel rewrites by itself. */
+void ksplice_reserved_init(void);
+bool ksplice_text_reserved(unsigned long addr, unsigned int len);
 
 /* ksplice_traps.c: the live trap sites, read in the trap's context. */
 struct ksplice_traps;
@@ -316,7 +337,8 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r,
 			     unsigned long sym);
 unsigned long ksplice_arch_call_dest(const struct ksplice_reloc *r,
 				     unsigned long sym);
-int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to);
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to,
+			   unsigned int room, unsigned int size);
 int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
 			     u64 *value);
 void ksplice_arch_make_trap(u8 *insn);

@@ -83,7 +83,11 @@ struct ksplice_func {
 
 	/* Filled in by the core. */
 	unsigned long old_addr;
-	unsigned char saved[5];	/* old entry bytes, restored on undo */
+	/*
+	 * Unused: the core keeps the entry bytes it replaces itself (an arm64
+	 * veneer takes 16).  Kept so that the layout stays version 3's.
+	 */
+	unsigned char saved[5];
 };
 
 /* Code of the fix run around apply and undo (include/ksplice_hooks.h). */

@@ -124,6 +124,7 @@ int ksplice_symbols_init(unsigned long kallsyms_lookup_name_addr)
 
 	if (ksplice_kernel_init())
 		return -ENOENT;
+	ksplice_reserved_init();
 	return ksplice_arch_init();
 }
 

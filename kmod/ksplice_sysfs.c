@@ -12,6 +12,8 @@
  *                    livepatch replaced since (its code runs, not ours)
  *   traps        ro  <function> <object> per applied function entered
  *                    through a trap (too short for the jump: each call traps)
+ *   veneers      ro  <function> <object> per applied function entered
+ *                    through a veneer (arm64: its new code beyond a B's reach)
  *   tries        ro  stop_machine attempts of the last apply/undo
  *   stop_ns      ro  length of the last successful stopped window
  *   stop_call_ns ro  its whole stop_machine() call, CPUs gathering included
@@ -184,6 +186,21 @@ static ssize_t traps_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return show_live_funcs(kobj, buf, trap_object);
 }
 
+/* The object of a function entered through a veneer. */
+static const char *veneer_object(const struct ksplice_priv *priv,
+				 unsigned int i, char *scratch, size_t size)
+{
+	if (!ksplice_site_is_veneer(&priv->sites[i]))
+		return NULL;
+	return ksplice_func_object(&priv->patch->funcs[i]);
+}
+
+static ssize_t veneers_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return show_live_funcs(kobj, buf, veneer_object);
+}
+
 /* One number of a patch, as the last finished apply or undo left it. */
 static ssize_t show_number(char *buf, const u64 *value)
 {
@@ -231,6 +248,7 @@ static struct kobj_attribute abort_cause_attr = __ATTR_RO(abort_cause);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
 static struct kobj_attribute livepatched_attr = __ATTR_RO(livepatched);
 static struct kobj_attribute traps_attr = __ATTR_RO(traps);
+static struct kobj_attribute veneers_attr = __ATTR_RO(veneers);
 static struct kobj_attribute tries_attr = __ATTR_RO(tries);
 static struct kobj_attribute stop_ns_attr = __ATTR_RO(stop_ns);
 static struct kobj_attribute stop_call_ns_attr = __ATTR_RO(stop_call_ns);
@@ -244,6 +262,7 @@ static struct attribute *ksplice_patch_attrs[] = {
 	&functions_attr.attr,
 	&livepatched_attr.attr,
 	&traps_attr.attr,
+	&veneers_attr.attr,
 	&tries_attr.attr,
 	&stop_ns_attr.attr,
 	&stop_call_ns_attr.attr,

@@ -231,6 +231,43 @@ expect 0 rmmod ksplice_test_nanosleep
 echo "== core unload"
 expect 0 rmmod ksplice
 [ -e $D ] && fail "$D still there"
+
+if [ "$(uname -m)" = aarch64 ]; then
+	# Modules lie within a B's reach here (no KASLR): force_veneer makes
+	# the core write the veneer it writes where they do not.
+	echo "== veneers: the core loaded with force_veneer=1"
+	expect 0 insmod $CORE kallsyms_lookup_name_addr=0x$addr force_veneer=1
+	P=test-version
+	echo "a function too short for a veneer: version_proc_show seen as 12 bytes"
+	expect 0 insmod $M/ksplice_test_version.ko pre_size=12
+	expect 1 stage $P apply
+	[ "$(cat $D/$P/abort_cause)" = "too_short: version_proc_show (beyond a branch's reach, and 12 bytes are too few for a veneer)" ] ||
+		fail "veneer too short: $(cat $D/$P/abort_cause)"
+	[ "$(cat /proc/version)" = "$before" ] || fail "veneer too short: /proc/version changed"
+	expect 0 rmmod ksplice_test_version
+	expect 0 insmod $M/ksplice_test_version.ko
+	(while :; do cat /proc/version > /dev/null; done) &
+	r1=$!
+	(while :; do cat /proc/version > /dev/null; done) &
+	r2=$!
+	i=0
+	while [ $i -lt 20 ]; do
+		stage $P apply || { fail "veneer apply $i: $(cat $D/$P/abort_cause)"; break; }
+		grep -q 'ksplice-patched: pc32 ok, 64 ok' /proc/version ||
+			fail "veneer apply $i: not patched"
+		[ "$(cat $D/$P/veneers)" = "version_proc_show fs/proc/version.o" ] ||
+			fail "veneer apply $i: veneers says '$(cat $D/$P/veneers)'"
+		stage $P undo || { fail "veneer undo $i: $(cat $D/$P/abort_cause)"; break; }
+		[ "$(cat /proc/version)" = "$before" ] || fail "veneer undo $i did not restore"
+		i=$((i + 1))
+	done
+	kill $r1 $r2
+	wait $r1 $r2 2> /dev/null
+	echo "veneer cycles with readers on both CPUs: $i"
+	[ -z "$(cat $D/$P/veneers)" ] || fail "veneers not empty after undo"
+	expect 0 rmmod ksplice_test_version
+	expect 0 rmmod ksplice
+fi
 dmesg | grep -i -E 'warning|bug|oops|lockdep|ksplice' | grep -v 'ksplice_test' | tail -5
 [ $failed = 0 ] && echo "SMOKE OK"
 exit $failed

@@ -131,9 +131,9 @@ same_tree()
 # for this test kernel, those.
 expect_field()
 {
-	if grep -q "^$2@$test_kernel: " "$1"; then
-		sed -n "s/^$2@$test_kernel: //p" "$1"
-	else
-		sed -n "s/^$2: //p" "$1"
-	fi
+	local key=$2
+
+	grep -qE "^$key@$test_kernel:( |$)" "$1" && key=$key@$test_kernel
+	# An empty "KEY@KERNEL:" line says there is none on that kernel.
+	sed -nE "s/^$key:( |$)//p" "$1" | sed '/^$/d'
 }

@@ -8,6 +8,7 @@
 #include "ksplice_internal.h"
 
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -18,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <asm/barrier.h>
 #include <asm/cacheflush.h>
+#include <asm/debug-monitors.h>
 #include <asm/insn.h>
 #include <asm/memory.h>
 #include <asm/ptrace.h>
@@ -26,6 +28,23 @@
 #define B_OPCODE		0x14000000U
 #define B_IMM26_MASK		0x03ffffffU
 #define B_RANGE			(1L << 27)
+/*
+ * The veneer, where the new code lies beyond B's reach: "ldr x16, .+8;
+ * br x16" and the target's address.  x16 is IP0, which the procedure
+ * call standard lets any veneer clobber at a call.  BR x16 may land on
+ * BTI c (and on PACIASP, an implicit BTI c), what a function compiled
+ * for BTI begins with; the new code signs the return address itself, as
+ * the old would have.
+ */
+#define LDR_X16_PC8_INSN	0x58000050U
+#define BR_X16_INSN		0xd61f0200U
+#define VENEER_SIZE		KSPLICE_SITE_MAX
+/*
+ * BRK with an immediate no kernel user claims (asm/brk-imm.h): the first
+ * word of a veneer while its other three are written.
+ */
+#define KSPLICE_BRK_IMM		0x4b5
+#define BRK_INSN		(0xd4200000U | (KSPLICE_BRK_IMM << 5))
 /* ADRP counts 4 KB pages whatever the kernel's page size. */
 #define PAGE_MASK_4K		(~0xfffUL)
 
@@ -42,12 +61,32 @@
 /* The kernel image, mapped apart from the linear map on arm64. */
 static unsigned long kimage_text, kimage_end;
 
+/*
+ * For tests: a veneer at every site, where a B would reach too (the test
+ * kernels without KASLR load modules within its reach).
+ */
+static bool force_veneer;
+module_param(force_veneer, bool, 0444);
+MODULE_PARM_DESC(force_veneer, "enter replaced functions by a veneer even where a branch reaches (for tests)");
+
+/* register_kernel_break_hook() and its inverse: not exported. */
+DEFINE_STATIC_CALL_NULL(ksplice_register_break, register_kernel_break_hook);
+DEFINE_STATIC_CALL_NULL(ksplice_unregister_break, unregister_kernel_break_hook);
+
 int ksplice_arch_init(void)
 {
+	unsigned long reg, unreg;
+
 	kimage_text = ksplice_kernel_data("_text");
 	kimage_end = ksplice_kernel_data("_end");
-	if (!kimage_text || !kimage_end)
+	reg = ksplice_kernel_func("register_kernel_break_hook", true);
+	unreg = ksplice_kernel_func("unregister_kernel_break_hook", true);
+	if (!kimage_text || !kimage_end || !reg || !unreg)
 		return -ENOENT;
+	static_call_update(ksplice_register_break,
+			   (typeof(&register_kernel_break_hook))reg);
+	static_call_update(ksplice_unregister_break,
+			   (typeof(&unregister_kernel_break_hook))unreg);
 	return 0;
 }
 
@@ -108,18 +147,42 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r, unsigned long sym)
 	return false;
 }
 
-/* Encodes "b to" at from; -ERANGE when imm26 cannot reach. */
-int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
+static void put_insn(u8 *at, u32 insn)
 {
-	long rel = (long)(to - from);
-	__le32 le;
+	__le32 le = cpu_to_le32(insn);
 
-	if (rel < -B_RANGE || rel >= B_RANGE ||
-	    !IS_ALIGNED(rel, AARCH64_INSN_SIZE))
+	memcpy(at, &le, sizeof(le));
+}
+
+/*
+ * Encodes the way from a site at from to the new code at to, in at most
+ * room bytes, and returns its size: a B where imm26 reaches, else the
+ * veneer (-ENOSPC without room for it).  A site stacked on another
+ * patch's must be entered by the same size (size, else 0): -ERANGE
+ * when that cannot be.
+ */
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to,
+			   unsigned int room, unsigned int size)
+{
+	bool veneer = size ? size == VENEER_SIZE : force_veneer;
+	long rel = (long)(to - from);
+
+	if (!IS_ALIGNED(to, AARCH64_INSN_SIZE) || (size && size != VENEER_SIZE &&
+						   size != KSPLICE_JUMP_SIZE))
 		return -ERANGE;
-	le = cpu_to_le32(B_OPCODE | ((u32)(rel >> 2) & B_IMM26_MASK));
-	memcpy(insn, &le, sizeof(le));
-	return 0;
+	if (!veneer && rel >= -B_RANGE && rel < B_RANGE) {
+		put_insn(insn, B_OPCODE | ((u32)(rel >> 2) & B_IMM26_MASK));
+		return KSPLICE_JUMP_SIZE;
+	}
+	if (size == KSPLICE_JUMP_SIZE)
+		return -ERANGE;
+	if (room < VENEER_SIZE)
+		return -ENOSPC;
+	put_insn(insn, LDR_X16_PC8_INSN);
+	put_insn(insn + 4, BR_X16_INSN);
+	/* Data, in the kernel's byte order (instructions are little-endian). */
+	memcpy(insn + 8, &to, sizeof(to));
+	return VENEER_SIZE;
 }
 
 /* imm into bits [lsb, lsb + width) of insn. */
@@ -260,13 +323,20 @@ struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
 	struct page **pages;
 	unsigned int i;
 
-	alias = kmalloc(struct_size(alias, page_addr, nr), GFP_KERNEL);
-	pages = kcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	alias = kmalloc(struct_size(alias, page_addr, 2 * nr), GFP_KERNEL);
+	pages = kcalloc(2 * nr, sizeof(*pages), GFP_KERNEL);
 	if (!alias || !pages)
 		goto fail;
-	/* An aligned instruction never crosses a page. */
-	for (i = 0; i < nr; i++)
-		alias->page_addr[i] = addrs[i] & PAGE_MASK;
+	/*
+	 * An aligned instruction never crosses a page, but a veneer's four
+	 * may: the page of its last word too.
+	 */
+	for (i = 0; i < nr; i++) {
+		alias->page_addr[2 * i] = addrs[i] & PAGE_MASK;
+		alias->page_addr[2 * i + 1] = (addrs[i] + VENEER_SIZE - 1) &
+					      PAGE_MASK;
+	}
+	nr *= 2;
 	sort(alias->page_addr, nr, sizeof(unsigned long), compare_ulong, NULL);
 	for (i = 0, alias->nr = 0; i < nr; i++) {
 		if (alias->nr && alias->page_addr[alias->nr - 1] ==
@@ -317,48 +387,138 @@ static __le32 *alias_of(const struct ksplice_text_alias *alias,
 			  offset_in_page(addr));
 }
 
+/*
+ * The veneers being written, for an NMI that meets one halfway: set only
+ * during ksplice_arch_poke_stopped().
+ */
+struct ksplice_redirect {
+	const struct ksplice_poke *pokes;
+	unsigned int nr;
+};
+
+static const struct ksplice_redirect *redirect;
+
+/*
+ * Our BRK, at the first word of a veneer being written, met by a
+ * pseudo-NMI handler (perf, the hard lockup detector) while the machine
+ * is stopped: go where the site leads, the new code, as the kernel's own
+ * text_poke_bp() does on x86.  Called in the exception's context, which
+ * may be an NMI: no locks.
+ */
+static int ksplice_brk_handler(struct pt_regs *regs, unsigned long esr)
+{
+	const struct ksplice_redirect *r;
+	unsigned long at = instruction_pointer(regs);
+	unsigned int i;
+
+	/* Pairs with the release in ksplice_arch_poke_stopped(). */
+	r = smp_load_acquire(&redirect);
+	for (i = 0; r && i < r->nr; i++) {
+		if (r->pokes[i].addr == at) {
+			instruction_pointer_set(regs, r->pokes[i].target);
+			return DBG_HOOK_HANDLED;
+		}
+	}
+	return DBG_HOOK_ERROR;
+}
+
+static struct break_hook ksplice_brk_hook = {
+	.fn = ksplice_brk_handler,
+	.imm = KSPLICE_BRK_IMM,
+};
+
 int ksplice_arch_start(void)
 {
+	static_call(ksplice_register_break)(&ksplice_brk_hook);
 	return 0;
 }
 
 void ksplice_arch_stop(void)
 {
+	static_call(ksplice_unregister_break)(&ksplice_brk_hook);
+}
+
+/* The word at addr of a site, through the view; false if not in it. */
+static bool poke_word(const struct ksplice_text_alias *alias,
+		      unsigned long addr, const u8 *bytes)
+{
+	__le32 *to = alias ? alias_of(alias, addr) : NULL;
+	__le32 insn;
+
+	if (!to || !IS_ALIGNED(addr, sizeof(insn))) {
+		WARN_ONCE(1, "ksplice: site %pS not in the text view",
+			  (void *)addr);
+		return false;
+	}
+	memcpy(&insn, bytes, sizeof(insn));
+	WRITE_ONCE(*to, insn);
+	flush_text(addr, sizeof(insn));
+	return true;
+}
+
+/* Every CPU fetches what was written: this one, then the others (sync). */
+static void sync_all(void (*sync)(void *arg), void *arg)
+{
+	dsb(ish);
+	isb();
+	sync(arg);
 }
 
 /*
- * Writes each site's branch from inside stop_machine, every other CPU
- * spinning with interrupts off.  An aligned 32-bit store is single-copy
+ * Writes each site from inside stop_machine, every other CPU spinning
+ * with interrupts off.  A B is one aligned 32-bit store, single-copy
  * atomic, so a CPU that fetches the site sees the old instruction or
- * the B, never a mix.  The architecture promises more only where both
- * are among B, BL, NOP, BRK and a few others (a site on ftrace's NOP):
- * elsewhere a CPU that runs the site while it changes (a pseudo-NMI
- * handler, the one thing that can run here) may see either; the
- * spinning CPUs run an ISB before they go on (sync).
+ * the B, never a mix.  (The architecture promises more only where both
+ * are among B, BL, NOP, BRK and a few others, a site on ftrace's NOP:
+ * elsewhere a CPU that runs the site while it changes, a pseudo-NMI
+ * handler, the one thing that can run here, may see either.)
+ *
+ * A veneer is four words, which no store writes at once: in steps, as
+ * x86 writes its int3 sites.  A BRK goes first, which any fetch sees
+ * whole and sends to the new code (the hook above); then the other three
+ * words; then the first.  Between the steps every CPU meets an ISB
+ * (sync, which the spinning CPUs answer from outside any NMI), so after
+ * the last no NMI that met a BRK is still in its handler.  Undo writes
+ * the old bytes back the same way, an NMI meanwhile still going to the
+ * new code (loaded until the write is long done).
  */
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
 			       unsigned int nr, struct ksplice_traps **traps,
 			       void (*sync)(void *arg), void *arg)
 {
-	unsigned int i;
-	__le32 *to, insn;
+	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
+	unsigned int i, off, veneers = 0;
+	u8 brk[AARCH64_INSN_SIZE];
 
+	put_insn(brk, BRK_INSN);
+	/* The sites are known before any BRK can be met. */
+	smp_store_release(&redirect, &r);
 	*traps = ksplice_traps_swap(*traps);
 	for (i = 0; i < nr; i++) {
-		memcpy(&insn, pokes[i].bytes, sizeof(insn));
-		to = alias ? alias_of(alias, pokes[i].addr) : NULL;
-		if (to && pokes[i].size == sizeof(insn) &&
-		    IS_ALIGNED(pokes[i].addr, sizeof(insn)))
-			WRITE_ONCE(*to, insn);
-		else
-			WARN_ONCE(1, "ksplice: site %pS not in the text view",
-				  (void *)pokes[i].addr);
-		flush_text(pokes[i].addr, sizeof(insn));
+		if (pokes[i].size == KSPLICE_JUMP_SIZE)
+			poke_word(alias, pokes[i].addr, pokes[i].bytes);
+		else if (poke_word(alias, pokes[i].addr, brk))
+			veneers++;
 	}
-	dsb(ish);
-	isb();
-	sync(arg);
+	if (veneers) {
+		sync_all(sync, arg);
+		for (i = 0; i < nr; i++) {
+			if (pokes[i].size == KSPLICE_JUMP_SIZE)
+				continue;
+			for (off = AARCH64_INSN_SIZE; off < pokes[i].size;
+			     off += AARCH64_INSN_SIZE)
+				poke_word(alias, pokes[i].addr + off,
+					  pokes[i].bytes + off);
+		}
+		sync_all(sync, arg);
+		for (i = 0; i < nr; i++)
+			if (pokes[i].size != KSPLICE_JUMP_SIZE)
+				poke_word(alias, pokes[i].addr, pokes[i].bytes);
+	}
+	sync_all(sync, arg);
+	/* No CPU is in the hook now: each answered the sync outside it. */
+	smp_store_release(&redirect, NULL);
 }
 
 /* Makes a CPU that spun during a text write fetch the new instructions. */

@@ -145,8 +145,12 @@ bool ksplice_arch_no_landing(const struct ksplice_reloc *r, unsigned long sym)
 	return memcmp(insn, endbr64, sizeof(insn)) != 0;
 }
 
-/* Encodes "jmp to" at from; -ERANGE when rel32 cannot reach. */
-int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
+/*
+ * Encodes "jmp to" at from and returns its size; -ERANGE when rel32
+ * cannot reach.  The core has checked that room holds it.
+ */
+int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to,
+			   unsigned int room, unsigned int size)
 {
 	long rel = (long)(to - (from + KSPLICE_JUMP_SIZE));
 	s32 rel32 = (s32)rel;
@@ -155,7 +159,7 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to)
 		return -ERANGE;
 	insn[0] = JMP_REL32_OPCODE;
 	memcpy(&insn[1], &rel32, sizeof(rel32));
-	return 0;
+	return KSPLICE_JUMP_SIZE;
 }
 
 /* x86 has no relocation types beyond the generic ones. */
