@@ -320,23 +320,32 @@ touch "$work/stamp"
 # being compiled. Flags for everything would rebuild kbuild's own
 # prepare-stage files (asm-offsets, scripts/mod) too.
 # The fix may use the hooks and shadow variables of ksplice_hooks.h.
-# On arm64, data keeps the pre build's sections: GCC reaches static data
-# there from section anchors, one per data section, and with a section
-# per object the code of every function that reads two statics would
-# differ from the pre build's (patchgen links an anchored reference to
-# the running section, docs/patchgen.md).
-data_sections=-fdata-sections
-[ "$ARCH" != arm64 ] || data_sections=
-sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),-ffunction-sections '$data_sections' -I$(KSPLICE_HOOKS_INCLUDE))'
-[ $json -eq 1 ] || progress_start "ksplice create" "$kdir" "$work/stamp" "${#objs[@]}"
-if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
-	KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
-	CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
+# post_build FLAGS: the fix's objects built with FLAGS added.
+post_build()
+{
+	local sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),'"$1"' -I$(KSPLICE_HOOKS_INCLUDE))'
+
+	[ $json -eq 1 ] || progress_start "ksplice create" "$kdir" "$work/stamp" "${#objs[@]}"
+	if ! make -C "$kdir" -s -j"$jobs" CC="$cc" KSPLICE=1 KSPLICE_SECTIONS_OBJS="${objs[*]}" \
+		KSPLICE_HOOKS_INCLUDE="$home/kmod/include" \
+		CFLAGS_KERNEL="$sections" CFLAGS_MODULE="$sections" "${objs[@]}" >"$work/build.log" 2>&1; then
+		progress_stop
+		tail -30 "$work/build.log" >&2
+		die "$KSPLICE_EXIT_FAILED" "the fixed source does not build"
+	fi
 	progress_stop
-	tail -30 "$work/build.log" >&2
-	die "$KSPLICE_EXIT_FAILED" "the fixed source does not build"
+}
+# On arm64, the build whose fingerprints are compared keeps the pre
+# build's data sections: GCC reaches static data there from section
+# anchors, one per data section, and with a section per object the code
+# of every function that reads two statics would differ from the pre
+# build's. The code patchgen copies comes from a second build without
+# anchors (below).
+if [ "$ARCH" = arm64 ]; then
+	post_build -ffunction-sections
+else
+	post_build "-ffunction-sections -fdata-sections"
 fi
-progress_stop
 cmp -s "$kdir/include/config/auto.conf" "$tree_journal/pre/include/config/auto.conf" ||
 	die "$KSPLICE_EXIT_FAILED" "kbuild reconfigured $kdir during the post build: the compiler now gives another version text or configuration ($(grep -h '^CONFIG_CC_VERSION_TEXT' "$kdir/.config")); use the compiler command the tree was built with"
 new_release=$(cat "$kdir/include/config/kernel.release")
@@ -352,6 +361,22 @@ for o in "${objs[@]}"; do
 	cp "$kdir/$o" "$work/post/$o"
 	cp "$kdir/$c" "$work/post/$c"
 done
+# arm64: the code again, with a section per data object and no anchors,
+# so that each reference names the object it reaches and the new code
+# finds the running statics wherever the fix puts its own (a reference
+# from an anchor reaches every static of the section by its offset,
+# which a new static moves). GCC's choice of functions and clones is
+# made before either flag matters; the fingerprints compared stay the
+# first build's, put into these objects.
+if [ "$ARCH" = arm64 ]; then
+	post_build "-ffunction-sections -fdata-sections -fno-section-anchors"
+	for o in "${objs[@]}"; do
+		"${CROSS_COMPILE:-}objcopy" --dump-section .discard.ksplice.fingerprints="$work/fingerprints" "$work/post/$o" &&
+			"${CROSS_COMPILE:-}objcopy" --update-section .discard.ksplice.fingerprints="$work/fingerprints" \
+				"$kdir/$o" "$work/post/$o" ||
+			die "$KSPLICE_EXIT_FAILED" "cannot carry the fingerprints of $o into its build without section anchors"
+	done
+fi
 restore
 mapfile -t left_changed < <(changed_since_stamp)
 # In a source tree, what the build made besides them (the vDSO's image,

@@ -553,9 +553,9 @@ static bool all_fresh_statics(const struct section *sec)
 }
 
 /*
- * arm64: create builds the post objects without -fdata-sections, so
- * that GCC's section anchors, and with them the code, are the pre
- * build's. One ADRP to a data section then serves every object the
+ * arm64: GCC's section anchors (in objects built without -fdata-sections;
+ * create builds the code it hands patchgen with it and without anchors,
+ * docs/patchgen.md). One ADRP to a data section then serves every object the
  * function reaches from it, at offsets that later instructions hold
  * with no relocation of their own: the reference is to the section as
  * it lies, not to one object. It is linked to the running section when
@@ -575,6 +575,15 @@ static int link_anchored(struct patch *patch, struct unit *unit, int out_sec,
 		return 1;
 	/* Compiler statics only (WARN_ONCE's flags): fresh copies, as on x86. */
 	if (sec->nr_by_addr && all_fresh_statics(sec))
+		return 1;
+	/*
+	 * A section of one object (-fdata-sections, as create builds the
+	 * code it copies on arm64): whatever reaches it reaches that object,
+	 * which is found by name.
+	 */
+	if (sec->nr_by_addr == 1 && sec->by_addr[0]->type == STT_OBJECT &&
+	    sec->by_addr[0]->sym.st_value == 0 &&
+	    sec->by_addr[0]->sym.st_size == sec->sh.sh_size)
 		return 1;
 	if (!section_as_in_pre(unit, sec)) {
 		if (!section_is_writable(sec))
