@@ -305,6 +305,62 @@ int link_kernel_value(struct patch *patch, struct unit *unit, int out_sec,
 				!pre || pre->bind != STB_LOCAL, 0, type);
 }
 
+#define CALL_STUB_SECTION ".text.ksplice_stubs"
+#define CALL_STUB_SIZE 16
+
+/* The out section of arm64 call stubs, made on first use. */
+static int call_stub_section(struct patch *patch)
+{
+	const GElf_Shdr text = {
+		.sh_type = SHT_PROGBITS,
+		.sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+		.sh_addralign = 8,
+	};
+
+	for (size_t i = 0; i < patch->nr_secs; i++)
+		if (!strcmp(patch->secs[i].name, CALL_STUB_SECTION))
+			return (int)i;
+	return out_section_new(patch, CALL_STUB_SECTION, &text);
+}
+
+/*
+ * arm64: a call or jump from new code to a kernel function that the
+ * core links goes through a stub of the patch module's own, "ldr x16,
+ * .+8; br x16" and the function's address, which the core writes as a
+ * 64-bit ksplice relocation: a BL reaches 128 MB, and KASLR may load a
+ * module 2 GB away from vmlinux (the module loader's PLTs do the same
+ * for the exported functions it links). x16 is IP0, which any call may
+ * lose to a veneer; BR x16 lands on BTI c. One stub per target, shared
+ * by the unit's calls to it. Returns the stub's offset in *offset.
+ */
+static int call_stub(struct patch *patch, struct unit *unit, const char *name,
+		     const struct symbol *pre, bool global, long addend, int count,
+		     int *stub_sec, unsigned long *offset)
+{
+	static const unsigned char code[CALL_STUB_SIZE] = {
+		0x50, 0x00, 0x00, 0x58,	/* ldr x16, .+8 */
+		0x00, 0x02, 0x1f, 0xd6,	/* br x16 */
+	};
+	const char *object = global ? "" : unit->name;
+	int sec = call_stub_section(patch);
+
+	*stub_sec = sec;
+	for (size_t i = 0; i < patch->nr_krelocs; i++) {
+		const struct ksplice_reloc_out *k = &patch->krelocs[i];
+
+		if (k->section == sec && !strcmp(k->symbol, name) &&
+		    !strcmp(k->object, object) && k->module == unit->module &&
+		    k->addend == addend) {
+			*offset = k->offset - 8;
+			return 0;
+		}
+	}
+	*offset = patch->secs[sec].bytes.len;
+	buf_append(&patch->secs[sec].bytes, code, sizeof(code));
+	return add_kernel_reloc(patch, unit, sec, *offset + 8, name, count, pre, global,
+				addend, KSPLICE_RELOC_64);
+}
+
 /* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */
 static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 		       unsigned long out_offset, const struct reloc *r,
@@ -333,6 +389,18 @@ static int link_kernel(struct patch *patch, struct unit *unit, int out_sec,
 	if (type < 0)
 		return refuse("%s: relocation type %u against %s is not supported",
 			      unit->name, r->type, name);
+	if (type == KSPLICE_RELOC_ARM64_CALL26) {
+		int stub_sec;
+		unsigned long stub;
+
+		if (call_stub(patch, unit, name, pre, global, addend, count, &stub_sec, &stub))
+			return -1;
+		out_reloc_add(patch, out_sec, &(struct out_reloc){
+			.offset = out_offset, .addend = (long)stub, .type = r->type,
+			.target_section = stub_sec,
+		});
+		return 0;
+	}
 	if (add_kernel_reloc(patch, unit, out_sec, out_offset, name, count, pre, global,
 			     addend, type))
 		return -1;
