@@ -353,6 +353,7 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       void (*sync)(void *arg), void *arg);
 void ksplice_arch_sync_core(void);
 unsigned long ksplice_arch_task_sp(struct task_struct *task);
+unsigned long ksplice_arch_stack_word(unsigned long word);
 
 enum ksplice_walk {
 	KSPLICE_WALK_CLEAR,		/* every frame read, none hit */

@@ -87,6 +87,7 @@ static bool stack_word_hits(struct ksplice_stop *stop, unsigned long word)
 	const struct ksplice_sorted_range *s = stop->sorted;
 	unsigned int lo = 0, hi = stop->nr_sorted, mid, i;
 
+	word = ksplice_arch_stack_word(word);
 	if (!hi || word < s[0].start || word >= s[hi - 1].max_end)
 		return false;
 	/* The last range that starts at or below word... */

@@ -11,7 +11,7 @@
 #               tests/config/tiny-arm64.config, cross-built with
 #               aarch64-linux-gnu-gcc (issue 22)
 #   distro-arm64-6.1  that plus tests/config/distro-arm64-6.1.config (BTI,
-#               PAC, ftrace, jump labels, KASLR...); not in make check
+#               PAC, ftrace, jump labels, KASLR...)
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here

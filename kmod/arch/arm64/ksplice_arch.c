@@ -22,6 +22,7 @@
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
 #include <asm/memory.h>
+#include <asm/pointer_auth.h>
 #include <asm/ptrace.h>
 
 /* B imm26: a direct branch, PC-relative, +-128 MB. */
@@ -525,6 +526,18 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 void ksplice_arch_sync_core(void)
 {
 	isb();
+}
+
+/*
+ * A stack word as an address: with pointer authentication in the kernel
+ * (PAC, as Debian's arm64 kernels have), a return address saved on the
+ * stack carries its signature in the top bits, which no range of ours
+ * holds; strip it, as the kernel's unwinder does.  Other words may
+ * become addresses too, which only makes the scan more careful.
+ */
+unsigned long ksplice_arch_stack_word(unsigned long word)
+{
+	return ptrauth_strip_insn_pac(word);
 }
 
 /* The stack pointer a switched-out task was left with by cpu_switch_to. */

@@ -510,6 +510,12 @@ void ksplice_arch_sync_core(void)
 	sync_core();
 }
 
+/* A stack word is an address as it is on x86. */
+unsigned long ksplice_arch_stack_word(unsigned long word)
+{
+	return word;
+}
+
 /* The stack pointer a switched-out task was left with by __switch_to. */
 unsigned long ksplice_arch_task_sp(struct task_struct *task)
 {
