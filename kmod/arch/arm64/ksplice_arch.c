@@ -139,9 +139,12 @@ bool ksplice_arch_can_jump_at(unsigned long site)
 /*
  * On a kernel built for BTI, does relocation r take the address of a
  * function at sym with no landing pad, that an indirect call would fault
- * on?  Not decided yet for arm64 relocations: the core links only data
- * and whole addresses here, which never point at code without a pad
- * that the pre build did not hand out itself.
+ * on?  Not decided yet on arm64, where it matters more than on x86: the
+ * call stubs patchgen writes reach every kernel function the new code
+ * calls by BR x16 through an address the core links here, and GCC gives
+ * a static function called only directly no BTI c.  6.1 and 6.12 have
+ * kernel BTI only when built by clang (ARM64_BTI_KERNEL depends on
+ * !CC_IS_GCC), which ksplice's plugin is not: this says no.
  */
 bool ksplice_arch_no_landing(const struct ksplice_reloc *r, unsigned long sym)
 {
