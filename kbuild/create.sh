@@ -315,12 +315,12 @@ fi
 say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
 start_ms_rebuild=$(now_ms)
 touch "$work/stamp"
-# Per-function sections for exactly these targets: CFLAGS_KERNEL given on
-# the command line reaches every sub-make unexpanded, so $@ is the object
-# being compiled. Flags for everything would rebuild kbuild's own
-# prepare-stage files (asm-offsets, scripts/mod) too.
-# The fix may use the hooks and shadow variables of ksplice_hooks.h.
-# post_build FLAGS: the fix's objects built with FLAGS added.
+# post_build FLAGS: the fix's objects built with FLAGS added, for exactly
+# these targets: CFLAGS_KERNEL given on the command line reaches every
+# sub-make unexpanded, so $@ is the object being compiled. Flags for
+# everything would rebuild kbuild's own prepare-stage files (asm-offsets,
+# scripts/mod) too. The fix may use the hooks and shadow variables of
+# ksplice_hooks.h.
 post_build()
 {
 	local sections='$(if $(filter $(KSPLICE_SECTIONS_OBJS),$@),'"$1"' -I$(KSPLICE_HOOKS_INCLUDE))'

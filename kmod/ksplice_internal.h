@@ -249,7 +249,17 @@ struct ksplice_traps *ksplice_traps_swap(struct ksplice_traps *traps);
 void ksplice_traps_free(struct ksplice_traps *traps);
 int ksplice_traps_refresh(void);
 void ksplice_traps_forget(unsigned long addr);
-unsigned long ksplice_trap_target(unsigned long addr);
+
+/* The sites ksplice_arch_poke_stopped() is writing, for a trap handler. */
+struct ksplice_redirect {
+	const struct ksplice_poke *pokes;
+	unsigned int nr;
+};
+
+void ksplice_redirect_start(struct ksplice_redirect *r,
+			    const struct ksplice_poke *pokes, unsigned int nr);
+void ksplice_redirect_end(void);
+unsigned long ksplice_redirect_target(unsigned long addr);
 
 /* ksplice_stack.c: one stop_machine() call, scan, and write if idle. */
 struct ksplice_range {

@@ -188,7 +188,7 @@ void ksplice_traps_forget(unsigned long addr)
 }
 
 /* Where a trap at addr sends the CPU; 0 if it is none of ours. */
-unsigned long ksplice_trap_target(unsigned long addr)
+static unsigned long ksplice_trap_target(unsigned long addr)
 {
 	struct ksplice_trap *trap;
 	unsigned long target = 0;
@@ -199,4 +199,47 @@ unsigned long ksplice_trap_target(unsigned long addr)
 		target = READ_ONCE(trap->target);
 	rcu_read_unlock();
 	return target;
+}
+
+/*
+ * The sites being written in steps (x86's int3, arm64's BRK), for an NMI
+ * that meets one halfway: set only while ksplice_arch_poke_stopped()
+ * writes them, by the CPU that does.
+ */
+static const struct ksplice_redirect *redirect;
+
+/* The sites are known before any trap at one can be met. */
+void ksplice_redirect_start(struct ksplice_redirect *r,
+			    const struct ksplice_poke *pokes, unsigned int nr)
+{
+	r->pokes = pokes;
+	r->nr = nr;
+	/* Pairs with the acquire in ksplice_redirect_target(). */
+	smp_store_release(&redirect, r);
+}
+
+/* After the last sync: no CPU is in a trap handler that reads r. */
+void ksplice_redirect_end(void)
+{
+	/* After the writes, as ksplice_redirect_target() may read them. */
+	smp_store_release(&redirect, NULL);
+}
+
+/*
+ * Where a trap of ours at addr sends the CPU: a site being written goes
+ * where it leads, the new code, as the kernel's own text_poke_bp() does;
+ * else a live trap's target; 0 if it is none of ours.  Called in the
+ * trap's context, which may be an NMI: no locks.
+ */
+unsigned long ksplice_redirect_target(unsigned long addr)
+{
+	const struct ksplice_redirect *r;
+	unsigned int i;
+
+	/* Pairs with the release in ksplice_redirect_start(). */
+	r = smp_load_acquire(&redirect);
+	for (i = 0; r && i < r->nr; i++)
+		if (r->pokes[i].addr == addr)
+			return r->pokes[i].target;
+	return ksplice_trap_target(addr);
 }

@@ -307,6 +307,8 @@ int link_kernel_value(struct patch *patch, struct unit *unit, int out_sec,
 
 #define CALL_STUB_SECTION ".text.ksplice_stubs"
 #define CALL_STUB_SIZE 16
+/* Where in a stub the target's address is: after its two instructions. */
+#define CALL_STUB_ADDRESS 8
 
 /* The out section of arm64 call stubs, made on first use. */
 static int call_stub_section(struct patch *patch)
@@ -351,14 +353,14 @@ static int call_stub(struct patch *patch, struct unit *unit, const char *name,
 		if (k->section == sec && !strcmp(k->symbol, name) &&
 		    !strcmp(k->object, object) && k->module == unit->module &&
 		    k->addend == addend) {
-			*offset = k->offset - 8;
+			*offset = k->offset - CALL_STUB_ADDRESS;
 			return 0;
 		}
 	}
 	*offset = patch->secs[sec].bytes.len;
 	buf_append(&patch->secs[sec].bytes, code, sizeof(code));
-	return add_kernel_reloc(patch, unit, sec, *offset + 8, name, count, pre, global,
-				addend, KSPLICE_RELOC_64);
+	return add_kernel_reloc(patch, unit, sec, *offset + CALL_STUB_ADDRESS, name, count,
+				pre, global, addend, KSPLICE_RELOC_64);
 }
 
 /* A reference the running kernel must satisfy; PRE: its pre-build symbol, if any. */

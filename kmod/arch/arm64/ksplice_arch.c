@@ -392,17 +392,6 @@ static __le32 *alias_of(const struct ksplice_text_alias *alias,
 }
 
 /*
- * The veneers being written, for an NMI that meets one halfway: set only
- * during ksplice_arch_poke_stopped().
- */
-struct ksplice_redirect {
-	const struct ksplice_poke *pokes;
-	unsigned int nr;
-};
-
-static const struct ksplice_redirect *redirect;
-
-/*
  * Our BRK, at the first word of a veneer being written, met by a
  * pseudo-NMI handler (perf, the hard lockup detector) while the machine
  * is stopped: go where the site leads, the new code, as the kernel's own
@@ -411,19 +400,13 @@ static const struct ksplice_redirect *redirect;
  */
 static int ksplice_brk_handler(struct pt_regs *regs, unsigned long esr)
 {
-	const struct ksplice_redirect *r;
-	unsigned long at = instruction_pointer(regs);
-	unsigned int i;
+	unsigned long target;
 
-	/* Pairs with the release in ksplice_arch_poke_stopped(). */
-	r = smp_load_acquire(&redirect);
-	for (i = 0; r && i < r->nr; i++) {
-		if (r->pokes[i].addr == at) {
-			instruction_pointer_set(regs, r->pokes[i].target);
-			return DBG_HOOK_HANDLED;
-		}
-	}
-	return DBG_HOOK_ERROR;
+	target = ksplice_redirect_target(instruction_pointer(regs));
+	if (!target)
+		return DBG_HOOK_ERROR;
+	instruction_pointer_set(regs, target);
+	return DBG_HOOK_HANDLED;
 }
 
 static struct break_hook ksplice_brk_hook = {
@@ -491,13 +474,12 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       unsigned int nr, struct ksplice_traps **traps,
 			       void (*sync)(void *arg), void *arg)
 {
-	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
+	struct ksplice_redirect r;
 	unsigned int i, off, veneers = 0;
 	u8 brk[AARCH64_INSN_SIZE];
 
 	put_insn(brk, BRK_INSN);
-	/* The sites are known before any BRK can be met. */
-	smp_store_release(&redirect, &r);
+	ksplice_redirect_start(&r, pokes, nr);
 	*traps = ksplice_traps_swap(*traps);
 	for (i = 0; i < nr; i++) {
 		if (pokes[i].size == KSPLICE_JUMP_SIZE)
@@ -522,7 +504,7 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 	}
 	sync_all(sync, arg);
 	/* No CPU is in the hook now: each answered the sync outside it. */
-	smp_store_release(&redirect, NULL);
+	ksplice_redirect_end();
 }
 
 /* Makes a CPU that spun during a text write fetch the new instructions. */

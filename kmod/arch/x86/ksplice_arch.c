@@ -383,17 +383,6 @@ static void write_one_store(void *block, unsigned int size,
 }
 
 /*
- * The sites being written, for an NMI that meets one of them halfway:
- * set only during ksplice_arch_poke_stopped().
- */
-struct ksplice_redirect {
-	const struct ksplice_poke *pokes;
-	unsigned int nr;
-};
-
-static const struct ksplice_redirect *redirect;
-
-/*
  * An int3 at one of our sites: one met by an NMI (or a machine check)
  * while the machine is stopped, or the trap of an entry too short for
  * the jump.  Go where the site leads, the new code, as the kernel's own
@@ -404,22 +393,11 @@ static int ksplice_int3_notify(struct notifier_block *nb, unsigned long val,
 			       void *data)
 {
 	struct die_args *args = data;
-	const struct ksplice_redirect *r;
-	unsigned long at, target;
-	unsigned int i;
+	unsigned long target;
 
 	if (val != DIE_INT3 || !args->regs || user_mode(args->regs))
 		return NOTIFY_DONE;
-	/* Pairs with the release in ksplice_arch_poke_stopped(). */
-	r = smp_load_acquire(&redirect);
-	at = args->regs->ip - 1;
-	for (i = 0; r && i < r->nr; i++) {
-		if (r->pokes[i].addr == at) {
-			args->regs->ip = r->pokes[i].target;
-			return NOTIFY_STOP;
-		}
-	}
-	target = ksplice_trap_target(at);
+	target = ksplice_redirect_target(args->regs->ip - 1);
 	if (!target)
 		return NOTIFY_DONE;
 	args->regs->ip = target;
@@ -465,12 +443,11 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       void (*sync)(void *arg), void *arg)
 {
 	static const u8 int3 = INT3_OPCODE;
-	struct ksplice_redirect r = { .pokes = pokes, .nr = nr };
+	struct ksplice_redirect r;
 	unsigned int i, size, stepped = 0;
 	void *block;
 
-	/* The sites are known before any int3 can be met. */
-	smp_store_release(&redirect, &r);
+	ksplice_redirect_start(&r, pokes, nr);
 	*traps = ksplice_traps_swap(*traps);
 	for (i = 0; i < nr; i++) {
 		if (pokes[i].size < KSPLICE_JUMP_SIZE) {
@@ -501,7 +478,7 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 					      pokes[i].bytes, 1);
 	}
 	sync(arg);
-	WRITE_ONCE(redirect, NULL);
+	ksplice_redirect_end();
 }
 
 /* Makes a CPU that spun during a text write fetch the new bytes. */
