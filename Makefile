@@ -32,7 +32,10 @@ CC_WRAPPER := $(BUILD)/bin/ksplice-gcc
 
 CONTRACT     := kmod/include/ksplice_contract.h
 CONTRACT_SH  := $(BUILD)/kbuild/contract.sh
-PLUGIN_SRC   := $(wildcard gcc-plugin/*.c)
+# anchors.c serves targets whose GCC uses section anchors (arm64); an x86
+# plugin built with it, even empty, would differ, and so would its id.
+PLUGIN_SRC_ANCHORS := gcc-plugin/anchors.c
+PLUGIN_SRC   := $(filter-out $(PLUGIN_SRC_ANCHORS),$(wildcard gcc-plugin/*.c))
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h) $(CONTRACT)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)
 PATCHGEN_HDR := $(wildcard patchgen/*.h) $(CONTRACT)
@@ -45,11 +48,11 @@ all: $(PLUGIN) $(PLUGIN).id $(PATCHGEN) $(KSPLICE) $(CC_WRAPPER) $(CONTRACT_SH)
 deps:
 	@bash scripts/deps.sh
 
-# build_plugin DIR: the plugin, against the headers of the GCC whose
+# build_plugin DIR[,SOURCES]: the plugin, with SOURCES too, against the headers of the GCC whose
 # plugin directory is DIR (a plugin runs inside that compiler, on this host).
 build_plugin = @mkdir -p $(dir $@) && \
 	$(CXX) -std=gnu++17 -shared -fPIC -fno-rtti -fno-exceptions -O2 $(WARN) \
-		-Wno-unused-parameter -I$(1)/include -Ikmod/include -o $@ $(PLUGIN_SRC)
+		-Wno-unused-parameter -I$(1)/include -Ikmod/include -o $@ $(PLUGIN_SRC) $(2)
 
 $(PLUGIN): $(PLUGIN_SRC) $(PLUGIN_HDR)
 	$(call build_plugin,$(PLUGIN_DIR))
@@ -74,9 +77,9 @@ $(KSPLICE_ARM64): $(CLI_SRC) $(CLI_HDR)
 	aarch64-linux-gnu-gcc $(CFLAGS) -static -Ipatchgen -Ikmod/include -DKSPLICE_HOME='"$(CURDIR)"' \
 		-o $@ $(CLI_SRC) -lelf -lz -lzstd
 
-$(PLUGIN_ARM64): $(PLUGIN_SRC) $(PLUGIN_HDR)
+$(PLUGIN_ARM64): $(PLUGIN_SRC) $(PLUGIN_SRC_ANCHORS) $(PLUGIN_HDR)
 	@bash scripts/deps.sh --arm64
-	$(call build_plugin,$(shell $(CROSS_ARM64) -print-file-name=plugin))
+	$(call build_plugin,$(shell $(CROSS_ARM64) -print-file-name=plugin),$(PLUGIN_SRC_ANCHORS))
 
 $(CC_WRAPPER_ARM64): kbuild/ksplice-cc.in
 	@mkdir -p $(dir $@)

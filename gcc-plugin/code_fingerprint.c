@@ -223,6 +223,18 @@ static void hash_asm_operands(struct hash_walk *walk, const_rtx x)
 	/* ASM_OPERANDS_SOURCE_LOCATION is where the asm was written. */
 }
 
+#ifdef KSPLICE_SECTION_ANCHORS
+/* X is an address used as such, where an anchor reaches one object. */
+static void hash_address(struct hash_walk *walk, const_rtx x)
+{
+	bool outer = walk->in_address;
+
+	walk->in_address = true;
+	hash_rtx(walk, x);
+	walk->in_address = outer;
+}
+#endif
+
 /* Rtx code, mode and operands by format, with the exceptions above. */
 static void hash_rtx(struct hash_walk *walk, const_rtx x)
 {
@@ -259,9 +271,27 @@ static void hash_rtx(struct hash_walk *walk, const_rtx x)
 		/* MEM_ATTRS are alias information, except for the address
 		 * space, which becomes a %fs/%gs segment prefix. */
 		hash_u64(&walk->fp, MEM_ADDR_SPACE(x));
+#ifdef KSPLICE_SECTION_ANCHORS
+		hash_address(walk, XEXP(x, 0));
+#else
 		hash_rtx(walk, XEXP(x, 0));
+#endif
 		return;
+#ifdef KSPLICE_SECTION_ANCHORS
+	case HIGH:
+		/* The page of an address ("adrp"), paired with a LO_SUM. */
+		hash_address(walk, XEXP(x, 0));
+		return;
+	case CONST:
+		if (hash_anchor_reference(walk, x, hash_symbol_ref))
+			return;
+		break;
+#endif
 	case SYMBOL_REF:
+#ifdef KSPLICE_SECTION_ANCHORS
+		if (hash_anchor_reference(walk, x, hash_symbol_ref))
+			return;
+#endif
 		hash_symbol_ref(walk, x);
 		return;
 	case LABEL_REF:
@@ -402,6 +432,9 @@ static void fingerprint_current_function(void)
 	walk.next_label_number = 0;
 	walk.insn = NULL;
 	walk.data_line = 0;
+#ifdef KSPLICE_SECTION_ANCHORS
+	walk.in_address = false;
+#endif
 
 	hash_function_prologue_extras(&walk, current_function_decl);
 	for (insn = get_insns(); insn; insn = NEXT_INSN(insn))

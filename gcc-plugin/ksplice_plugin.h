@@ -13,6 +13,16 @@
 #include "gcc-common.h"
 #include "ksplice_contract.h"
 
+/*
+ * GCC addresses static data through section anchors on arm64 (aarch64.h's
+ * guard says the plugin is built for it).  For other targets anchors.c's
+ * code is left out, so that the plugin, and with it the id on which every
+ * object of a kernel built with it depends, stays as it was.
+ */
+#ifdef GCC_AARCH64_H
+#define KSPLICE_SECTION_ANCHORS 1
+#endif
+
 /* Two hashes of the same thing: "noline" does not see source lines. */
 struct fingerprint {
 	uint64_t strict;
@@ -37,6 +47,8 @@ enum hash_tag {
 	TAG_DATA,
 	TAG_FIELD,
 	TAG_TYPE,
+	TAG_ANCHOR_BLOCK,
+	TAG_ANCHORED_OBJECT,
 };
 
 /* hash.c: FNV-1a over an explicit little-endian byte stream. */
@@ -57,7 +69,17 @@ struct hash_walk {
 	unsigned next_label_number;
 	rtx_insn *insn;		/* NULL in jump tables and data */
 	HOST_WIDE_INT data_line;	/* 0 when hashing code */
+#ifdef KSPLICE_SECTION_ANCHORS
+	bool in_address;	/* inside a MEM's address or a HIGH */
+#endif
 };
+
+#ifdef KSPLICE_SECTION_ANCHORS
+/* anchors.c: static data reached through section anchors. */
+typedef void (*hash_object_fn)(struct hash_walk *walk, const_rtx symbol);
+bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
+			   hash_object_fn hash_object);
+#endif
 
 /* references.c: symbols and constant data, by meaning not by number. */
 void hash_symbol_name(struct hash_walk *walk, const char *name);

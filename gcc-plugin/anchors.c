@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * anchors.c - references through section anchors, hashed as the objects
+ * they reach.
+ *
+ * On arm64 GCC places a unit's static data in blocks, one per section,
+ * and addresses it from an anchor: ".LANCHOR<N>" plus an offset.  The
+ * anchor's number and the offsets depend on the order in which the unit's
+ * functions first used each object, so hashing them as written makes an
+ * unrelated change to the file look like a change to every function that
+ * reads a static, and, worse, lets a changed function hash as before when
+ * the new layout happens to put the object it now reads where the old
+ * one was (a switch table's new contents went unseen that way).
+ *
+ * A direct use, the address of a load or store or the page of one
+ * ("adrp"), reaches exactly one object: it hashes as that object plus an
+ * offset into it, as a named reference would.  An anchor's address taken
+ * into a register may reach any object of the block through the offsets
+ * of later instructions, so it hashes as the block's layout relative to
+ * it: every object and where it sits.
+ */
+#include "ksplice_plugin.h"
+
+#ifdef KSPLICE_SECTION_ANCHORS	/* the whole file: see ksplice_plugin.h */
+
+/* The bytes OBJECT (a symbol placed in a block) takes there, or -1. */
+static HOST_WIDE_INT block_object_size(const_rtx object)
+{
+	tree decl = SYMBOL_REF_DECL(object);
+
+	if (CONSTANT_POOL_ADDRESS_P(object))
+		return GET_MODE_SIZE(get_pool_mode(object));	/* fixed-size */
+	if (!decl)
+		return -1;
+	if (TREE_CONSTANT_POOL_ADDRESS_P(object)) {
+		if (DECL_P(decl))
+			decl = DECL_INITIAL(decl);
+		if (!decl)
+			return -1;
+		if (TREE_CODE(decl) == STRING_CST)
+			return MAX(TREE_STRING_LENGTH(decl),
+				   int_size_in_bytes(TREE_TYPE(decl)));
+		return int_size_in_bytes(TREE_TYPE(decl));
+	}
+	if (!DECL_P(decl) || !DECL_SIZE_UNIT(decl) ||
+	    !tree_fits_shwi_p(DECL_SIZE_UNIT(decl)))
+		return -1;
+	return tree_to_shwi(DECL_SIZE_UNIT(decl));
+}
+
+/*
+ * The object of BLOCK that holds byte POSITION, or else the one that ends
+ * there (a pointer just past an array), or NULL.
+ */
+static rtx block_object_at(struct object_block *block, HOST_WIDE_INT position)
+{
+	rtx object, ending_here = NULL_RTX;
+	unsigned i;
+
+	FOR_EACH_VEC_SAFE_ELT(block->objects, i, object) {
+		HOST_WIDE_INT start = SYMBOL_REF_BLOCK_OFFSET(object);
+		HOST_WIDE_INT size = block_object_size(object);
+
+		if (start < 0 || size < 0)
+			continue;
+		if (position >= start && position < start + size)
+			return object;
+		if (position == start + size)
+			ending_here = object;
+	}
+	return ending_here;
+}
+
+/* Every object of BLOCK and its offset from POSITION, in block order. */
+static void hash_block_layout(struct hash_walk *walk, struct object_block *block,
+			      HOST_WIDE_INT position, hash_object_fn hash_object)
+{
+	rtx object;
+	unsigned i;
+
+	hash_u64(&walk->fp, TAG_ANCHOR_BLOCK);
+	FOR_EACH_VEC_SAFE_ELT(block->objects, i, object) {
+		hash_u64(&walk->fp, SYMBOL_REF_BLOCK_OFFSET(object) - position);
+		hash_u64(&walk->fp, block_object_size(object));
+		hash_object(walk, object);
+	}
+	hash_u64(&walk->fp, TAG_NULL);
+}
+
+/*
+ * X is an anchor ("(symbol_ref .LANCHOR<N>)") or an anchor plus a
+ * constant; hash it as described above, each object by HASH_OBJECT, and
+ * say true, or say false for anything else.
+ */
+bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
+			   hash_object_fn hash_object)
+{
+	HOST_WIDE_INT offset = 0, position;
+	struct object_block *block;
+	rtx object;
+
+	if (GET_CODE(x) == CONST)
+		x = XEXP(x, 0);
+	if (GET_CODE(x) == PLUS && CONST_INT_P(XEXP(x, 1))) {
+		offset = INTVAL(XEXP(x, 1));
+		x = XEXP(x, 0);
+	}
+	if (GET_CODE(x) != SYMBOL_REF || !SYMBOL_REF_HAS_BLOCK_INFO_P(x) ||
+	    !SYMBOL_REF_ANCHOR_P(x) || !SYMBOL_REF_BLOCK(x))
+		return false;
+
+	block = SYMBOL_REF_BLOCK(x);
+	position = SYMBOL_REF_BLOCK_OFFSET(x) + offset;
+	object = walk->in_address ? block_object_at(block, position) : NULL_RTX;
+	if (!object) {
+		hash_block_layout(walk, block, position, hash_object);
+		return true;
+	}
+	hash_u64(&walk->fp, TAG_ANCHORED_OBJECT);
+	hash_object(walk, object);
+	hash_u64(&walk->fp, position - SYMBOL_REF_BLOCK_OFFSET(object));
+	return true;
+}
+
+#endif
