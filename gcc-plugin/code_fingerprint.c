@@ -245,6 +245,12 @@ static void hash_rtx(struct hash_walk *walk, const_rtx x)
 		hash_u64(&walk->fp, TAG_NULL);
 		return;
 	}
+#ifdef KSPLICE_SECTION_ANCHORS
+	/* Before its code: an anchor plus 0 is a bare SYMBOL_REF. */
+	if ((GET_CODE(x) == SYMBOL_REF || GET_CODE(x) == CONST) &&
+	    hash_anchor_reference(walk, x, hash_symbol_ref))
+		return;
+#endif
 	hash_u64(&walk->fp, TAG_RTX);
 	hash_u64(&walk->fp, GET_CODE(x));
 	hash_u64(&walk->fp, GET_MODE(x));
@@ -282,16 +288,8 @@ static void hash_rtx(struct hash_walk *walk, const_rtx x)
 		/* The page of an address ("adrp"), paired with a LO_SUM. */
 		hash_address(walk, XEXP(x, 0));
 		return;
-	case CONST:
-		if (hash_anchor_reference(walk, x, hash_symbol_ref))
-			return;
-		break;
 #endif
 	case SYMBOL_REF:
-#ifdef KSPLICE_SECTION_ANCHORS
-		if (hash_anchor_reference(walk, x, hash_symbol_ref))
-			return;
-#endif
 		hash_symbol_ref(walk, x);
 		return;
 	case LABEL_REF:

@@ -622,6 +622,14 @@ static bool all_fresh_statics(const struct section *sec)
 	return true;
 }
 
+/* SEC holds one object and nothing else: a reference to it is to that. */
+static bool section_is_one_object(const struct section *sec)
+{
+	return sec->nr_by_addr == 1 && sec->by_addr[0]->type == STT_OBJECT &&
+	       sec->by_addr[0]->sym.st_value == 0 &&
+	       sec->by_addr[0]->sym.st_size == sec->sh.sh_size;
+}
+
 /*
  * arm64: GCC's section anchors (in objects built without -fdata-sections;
  * create builds the code it hands patchgen with it and without anchors,
@@ -651,9 +659,7 @@ static int link_anchored(struct patch *patch, struct unit *unit, int out_sec,
 	 * code it copies on arm64): whatever reaches it reaches that object,
 	 * which is found by name.
 	 */
-	if (sec->nr_by_addr == 1 && sec->by_addr[0]->type == STT_OBJECT &&
-	    sec->by_addr[0]->sym.st_value == 0 &&
-	    sec->by_addr[0]->sym.st_size == sec->sh.sh_size)
+	if (section_is_one_object(sec))
 		return 1;
 	if (!section_as_in_pre(unit, sec)) {
 		if (!section_is_writable(sec))
@@ -1012,10 +1018,13 @@ static int check_changed_readonly(const struct unit *unit)
 				      "data: its readers in other objects would keep reading the old "
 				      "contents", unit->name, sym->name);
 		/*
-		 * The plugin names the objects a function reads; arm64 code
-		 * reaches most statics from a section anchor, which names none.
+		 * Its readers are the functions whose relocations reach it.
+		 * In arm64 code with section anchors (not as create builds
+		 * it, but another tool might) they reach the section, which
+		 * holds other objects too: they cannot be told.
 		 */
-		if (unit->post.machine == EM_AARCH64 && !(sym->sec->sh.sh_flags & SHF_MERGE))
+		if (unit->post.machine == EM_AARCH64 && !(sym->sec->sh.sh_flags & SHF_MERGE) &&
+		    !section_is_one_object(sym->sec))
 			return refuse("%s: the contents of %s changed, and on arm64 its readers "
 				      "reach it from a section anchor, which does not name it: "
 				      "they cannot be told", unit->name, sym->name);
