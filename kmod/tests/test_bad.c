@@ -6,6 +6,8 @@
  *   reloc_range: apply fails with that abort cause;
  *   entry_site: on a kernel built for IBT, apply fails so (the jump
  *   would overwrite the entry endbr64: no jump_offset);
+ *   ftrace_site: on a kernel with ftrace, apply fails as entry_site (the
+ *   jump would overwrite the instruction ftrace rewrites);
  *   trap: version_proc_show seen as 3 bytes long, too short for the
  *   jump: apply succeeds, its entry takes a trap, and /proc/version
  *   shows what new_function() prints, nothing;
@@ -23,6 +25,10 @@ static const unsigned char all_ones[PRE_SIZE_version_proc_show] = {
 	[0 ... PRE_SIZE_version_proc_show - 1] = 1
 };
 static unsigned char changed[PRE_SIZE_version_proc_show];
+static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const unsigned char arm64_two_nops[] = {
+	0x1f, 0x20, 0x03, 0xd5, 0x1f, 0x20, 0x03, 0xd5
+};
 static u64 field;
 
 static int new_function(void)
@@ -77,6 +83,19 @@ static int set_mode(const char *val, const struct kernel_param *kp)
 	} else if (sysfs_streq(val, "entry_site")) {
 		/* Any running bytes, so the check that fails is the site's. */
 		f->pre_mask = all_ones;
+	} else if (sysfs_streq(val, "ftrace_site")) {
+		/*
+		 * Onto what ftrace rewrites: x86's fentry call, past the
+		 * endbr64 if any; arm64's second patchable NOP, which ftrace
+		 * turns into its BL (the first became "mov x9, x30" at boot).
+		 */
+		f->pre_mask = all_ones;
+		if (IS_ENABLED(CONFIG_X86) &&
+		    !memcmp(pre_version_proc_show, endbr64, sizeof(endbr64)))
+			f->jump_offset = sizeof(endbr64);
+		if (IS_ENABLED(CONFIG_ARM64) &&
+		    !memcmp(pre_version_proc_show, arm64_two_nops, sizeof(arm64_two_nops)))
+			f->jump_offset = 4;
 	} else if (sysfs_streq(val, "too_short")) {
 		/* No byte left after jump_offset: not even a trap fits. */
 		f->pre_size = 3;

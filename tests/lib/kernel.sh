@@ -128,12 +128,17 @@ same_tree()
 
 # expect_field FILE KEY: the values of every "KEY: value" line of a fix's
 # .expect FILE, one per line; or, when FILE has "KEY@KERNEL: value" lines
-# for this test kernel, those.
+# for this test kernel, those; else its "KEY@ARCH: value" lines for this
+# kernel's architecture (KEY@arm64), if any.
 expect_field()
 {
 	local key=$2
 
-	grep -qE "^$key@$test_kernel:( |$)" "$1" && key=$key@$test_kernel
+	if grep -qE "^$key@$test_kernel:( |$)" "$1"; then
+		key=$key@$test_kernel
+	elif grep -qE "^$key@$test_kernel_arch:( |$)" "$1"; then
+		key=$key@$test_kernel_arch
+	fi
 	# An empty "KEY@KERNEL:" line says there is none on that kernel.
 	sed -nE "s/^$key:( |$)//p" "$1" | sed '/^$/d'
 }
