@@ -45,6 +45,8 @@ struct special_table {
 	int value_reloc;
 	/* Only in objects of this machine (EM_*); 0: any. */
 	unsigned int machine;
+	/* The length of its sites in arm64 objects, where not len. */
+	unsigned long len_arm64;
 	/* Its sites are ftrace's, which the jump goes past. */
 	bool ftrace;
 };
@@ -60,7 +62,8 @@ static const struct special_table tables[] = {
 	{ .name = ".altinstructions", .code_refs = 2, .len_at = -2, .action = CARRY },
 	{ .name = ".smp_locks", .entsize = 4, .len = 1, .action = CARRY },
 	{ .name = "__jump_table", .entsize = 16, .len = 5, .action = CARRY,
-	  .runtime_site = "a jump label", .loader_reads = "a jump label" },
+	  .runtime_site = "a jump label", .loader_reads = "a jump label",
+	  .len_arm64 = 4 },	/* a NOP or B */
 	{ .name = ".static_call_sites", .entsize = 8, .len = 5, .action = DROP,
 	  .runtime_site = "a static call" },
 	/*
@@ -184,14 +187,17 @@ static size_t table_entsize(const struct special_table *t, const struct section 
 }
 
 static unsigned long site_len(const struct special_table *t, const struct section *table,
-			      size_t entry_off, size_t entsize)
+			      size_t entry_off, size_t entsize, unsigned int machine)
 {
+	if (machine == EM_AARCH64 && t->len_arm64)
+		return t->len_arm64;
 	if (!t->len_at)
 		return t->len;
 	return table->bytes[entry_off + (t->len_at > 0 ? (size_t)t->len_at : entsize + t->len_at)];
 }
 
 struct site_walk {
+	unsigned int machine;
 	const struct section *sec;
 	unsigned long start, size;
 	void (*fn)(const struct special_table *tab, unsigned long off, unsigned long len,
@@ -210,7 +216,7 @@ static int table_sites(const struct special_table *tab, struct section *table, v
 
 		if (!entry_target(table, e, &target, &off) || target != w->sec)
 			continue;
-		len = site_len(tab, table, e, entsize);
+		len = site_len(tab, table, e, entsize, w->machine);
 		if (off < w->start + w->size && off + len > w->start)
 			w->fn(tab, off, len, w->arg);
 	}
@@ -227,7 +233,7 @@ static void each_site(const struct object *obj, const struct section *sec,
 				 unsigned long len, void *arg),
 		      void *arg)
 {
-	struct site_walk w = { sec, start, size, fn, arg };
+	struct site_walk w = { obj->machine, sec, start, size, fn, arg };
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		if (tables[t].len || tables[t].len_at)
