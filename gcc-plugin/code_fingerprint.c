@@ -250,6 +250,9 @@ static void hash_rtx(struct hash_walk *walk, const_rtx x)
 	if ((GET_CODE(x) == SYMBOL_REF || GET_CODE(x) == CONST) &&
 	    hash_anchor_reference(walk, x, hash_symbol_ref))
 		return;
+	if ((REG_P(x) || GET_CODE(x) == PLUS) && !walk->in_dest &&
+	    hash_anchor_reg_read(walk, x, hash_symbol_ref))
+		return;
 #endif
 	hash_u64(&walk->fp, TAG_RTX);
 	hash_u64(&walk->fp, GET_CODE(x));
@@ -284,9 +287,23 @@ static void hash_rtx(struct hash_walk *walk, const_rtx x)
 #endif
 		return;
 #ifdef KSPLICE_SECTION_ANCHORS
+	case SET:
+		/* A register it sets is not read: never an anchor's object. */
+		walk->in_dest = REG_P(SET_DEST(x));
+		hash_rtx(walk, SET_DEST(x));
+		walk->in_dest = false;
+		hash_rtx(walk, SET_SRC(x));
+		return;
+	case CLOBBER:
+		walk->in_dest = REG_P(XEXP(x, 0));
+		hash_rtx(walk, XEXP(x, 0));
+		walk->in_dest = false;
+		return;
 	case HIGH:
 		/* The page of an address ("adrp"), paired with a LO_SUM. */
-		hash_address(walk, XEXP(x, 0));
+		walk->in_high = true;
+		hash_rtx(walk, XEXP(x, 0));
+		walk->in_high = false;
 		return;
 #endif
 	case SYMBOL_REF:
@@ -432,11 +449,21 @@ static void fingerprint_current_function(void)
 	walk.data_line = 0;
 #ifdef KSPLICE_SECTION_ANCHORS
 	walk.in_address = false;
+	walk.in_high = false;
+	walk.in_dest = false;
+	walk.anchor_regs = anchor_regs_begin(get_insns());
 #endif
 
 	hash_function_prologue_extras(&walk, current_function_decl);
-	for (insn = get_insns(); insn; insn = NEXT_INSN(insn))
+	for (insn = get_insns(); insn; insn = NEXT_INSN(insn)) {
 		hash_insn(&walk, insn);
+#ifdef KSPLICE_SECTION_ANCHORS
+		anchor_regs_step(walk.anchor_regs, insn);
+#endif
+	}
+#ifdef KSPLICE_SECTION_ANCHORS
+	anchor_regs_end(walk.anchor_regs);
+#endif
 
 	name = symbol_without_star(IDENTIFIER_POINTER(
 		DECL_ASSEMBLER_NAME(current_function_decl)));

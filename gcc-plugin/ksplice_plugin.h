@@ -70,7 +70,10 @@ struct hash_walk {
 	rtx_insn *insn;		/* NULL in jump tables and data */
 	HOST_WIDE_INT data_line;	/* 0 when hashing code */
 #ifdef KSPLICE_SECTION_ANCHORS
-	bool in_address;	/* inside a MEM's address or a HIGH */
+	bool in_address;	/* inside a MEM's address */
+	bool in_high;		/* inside a HIGH: a page's address */
+	bool in_dest;		/* a register set, not read */
+	struct anchor_regs *anchor_regs;	/* registers holding anchors */
 #endif
 };
 
@@ -79,6 +82,11 @@ struct hash_walk {
 typedef void (*hash_object_fn)(struct hash_walk *walk, const_rtx symbol);
 bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 			   hash_object_fn hash_object);
+struct anchor_regs *anchor_regs_begin(rtx_insn *insns);
+void anchor_regs_step(struct anchor_regs *s, rtx_insn *insn);
+void anchor_regs_end(struct anchor_regs *s);
+bool hash_anchor_reg_read(struct hash_walk *walk, const_rtx x,
+			  hash_object_fn hash_object);
 #endif
 
 /* references.c: symbols and constant data, by meaning not by number. */
