@@ -1,7 +1,7 @@
 /*
  * Statics that arm64 code reaches from one section anchor's address in a
  * register (gcc-plugin/anchors.c): bye() hands on two objects as the
- * anchor plus an offset. EARLY_STATIC places a new static before them
+ * anchor plus an offset, hello() too, keeping the address over a branch. EARLY_STATIC places a new static before them
  * (the offsets move, the objects are the same); OTHER_OBJECT hands on
  * spare_thing instead of second_thing, which then takes second_thing's
  * place in the block: the same instructions, another object.
@@ -12,6 +12,7 @@ struct thing {
 };
 
 extern void unregister_thing(struct thing *t);
+extern int register_thing(struct thing *t);
 
 #ifdef EARLY_STATIC
 static int early_counter = 5;
@@ -39,6 +40,16 @@ void bye(void)
 #else
 	unregister_thing(&second_thing);
 #endif
+}
+
+/* The anchor's address is kept over a branch, read only on one side. */
+int hello(void)
+{
+	int err = register_thing(&second_thing);
+
+	if (err)
+		return err;
+	return register_thing(&first_thing);
 }
 
 int use_second(void)
