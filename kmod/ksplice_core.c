@@ -572,7 +572,7 @@ static struct ksplice_text_alias *alias_sites(struct ksplice_priv *priv)
 			addrs[n++] = priv->sites[i].addr;
 	for (i = 0; i < restores; i++)
 		addrs[n++] = priv->plan->restores[i].addr;
-	alias = n ? ksplice_arch_alias_text(addrs, n) : NULL;
+	alias = n ? ksplice_alias_text(addrs, n) : NULL;
 	kfree(addrs);
 	return alias;
 }
@@ -647,7 +647,7 @@ static int run_stopped(struct ksplice_priv *priv,
 	/* The replaced table if the write published it, else the unused one. */
 	ksplice_traps_free(ctx.traps);
 	kfree(ctx.pokes);
-	ksplice_arch_unalias_text(stop->alias);
+	ksplice_unalias_text(stop->alias);
 	kfree(stop);
 	return ret;
 }

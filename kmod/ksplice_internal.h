@@ -338,6 +338,12 @@ bool ksplice_kernel_in_module_core(const struct module *mod,
 bool ksplice_kernel_ret_addrs(struct task_struct *task, ksplice_word_fn fn,
 			      void *data);
 
+/* ksplice_text_alias.c: a writable view of the sites' pages. */
+struct ksplice_text_alias *ksplice_alias_text(const unsigned long *addrs,
+					      unsigned int nr);
+void ksplice_unalias_text(struct ksplice_text_alias *alias);
+void *ksplice_alias_of(const struct ksplice_text_alias *alias, unsigned long addr);
+
 /* arch/<arch>/ksplice_arch.c: everything architecture-specific. */
 int ksplice_arch_init(void);
 int ksplice_arch_start(void);
@@ -353,10 +359,8 @@ int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
 			     u64 *value);
 void ksplice_arch_make_trap(u8 *insn);
 void ksplice_arch_write_text(void *addr, const void *src, size_t len);
+struct page *ksplice_arch_text_page(unsigned long addr);
 struct ksplice_text_alias;
-struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
-						   unsigned int nr);
-void ksplice_arch_unalias_text(struct ksplice_text_alias *alias);
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
 			       unsigned int nr, struct ksplice_traps **traps,

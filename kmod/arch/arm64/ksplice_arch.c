@@ -9,9 +9,6 @@
 
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/overflow.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
@@ -251,7 +248,7 @@ void ksplice_arch_make_trap(u8 *insn)
 }
 
 /* The page of kernel image, module or linear-map memory at addr. */
-static struct page *text_page(unsigned long addr)
+struct page *ksplice_arch_text_page(unsigned long addr)
 {
 	if (addr >= kimage_text && addr < kimage_end)
 		return phys_to_page(__pa_symbol(addr));
@@ -288,7 +285,7 @@ void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 
 	while (left) {
 		n = min_t(size_t, left, PAGE_SIZE - offset_in_page(at));
-		page = text_page(at);
+		page = ksplice_arch_text_page(at);
 		map = page ? vmap(&page, 1, VM_MAP, PAGE_KERNEL) : NULL;
 		if (WARN_ON_ONCE(!map))
 			return;
@@ -300,95 +297,6 @@ void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 	}
 	flush_text((unsigned long)addr, len);
 	kick_all_cpus_sync();
-}
-
-/*
- * A writable view of the pages that hold the sites, mapped before the
- * machine stops (vmap() may sleep): inside the window each write is one
- * aligned 32-bit store.
- */
-struct ksplice_text_alias {
-	void *base;			/* pages[i] at base + i * PAGE_SIZE */
-	unsigned int nr;
-	unsigned long page_addr[];	/* sorted text addresses of the pages */
-};
-
-static int compare_ulong(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
-						   unsigned int nr)
-{
-	struct ksplice_text_alias *alias;
-	struct page **pages;
-	unsigned int i;
-
-	alias = kmalloc(struct_size(alias, page_addr, 2 * nr), GFP_KERNEL);
-	pages = kcalloc(2 * nr, sizeof(*pages), GFP_KERNEL);
-	if (!alias || !pages)
-		goto fail;
-	/*
-	 * An aligned instruction never crosses a page, but a veneer's four
-	 * may: the page of its last word too.
-	 */
-	for (i = 0; i < nr; i++) {
-		alias->page_addr[2 * i] = addrs[i] & PAGE_MASK;
-		alias->page_addr[2 * i + 1] = (addrs[i] + VENEER_SIZE - 1) &
-					      PAGE_MASK;
-	}
-	nr *= 2;
-	sort(alias->page_addr, nr, sizeof(unsigned long), compare_ulong, NULL);
-	for (i = 0, alias->nr = 0; i < nr; i++) {
-		if (alias->nr && alias->page_addr[alias->nr - 1] ==
-				 alias->page_addr[i])
-			continue;
-		alias->page_addr[alias->nr] = alias->page_addr[i];
-		pages[alias->nr] = text_page(alias->page_addr[i]);
-		if (!pages[alias->nr])
-			goto fail;
-		alias->nr++;
-	}
-	alias->base = vmap(pages, alias->nr, VM_MAP, PAGE_KERNEL);
-	if (!alias->base)
-		goto fail;
-	kfree(pages);
-	return alias;
-fail:
-	kfree(pages);
-	kfree(alias);
-	return NULL;
-}
-
-void ksplice_arch_unalias_text(struct ksplice_text_alias *alias)
-{
-	if (!alias)
-		return;
-	vunmap(alias->base);
-	kfree(alias);
-}
-
-/* Where the instruction at addr can be written, or NULL. */
-static __le32 *alias_of(const struct ksplice_text_alias *alias,
-			unsigned long addr)
-{
-	unsigned long page = addr & PAGE_MASK;
-	unsigned int lo = 0, hi = alias->nr, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (alias->page_addr[mid] < page)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == alias->nr || alias->page_addr[lo] != page)
-		return NULL;
-	return (__le32 *)((u8 *)alias->base + lo * PAGE_SIZE +
-			  offset_in_page(addr));
 }
 
 /*
@@ -429,7 +337,7 @@ void ksplice_arch_stop(void)
 static bool poke_word(const struct ksplice_text_alias *alias,
 		      unsigned long addr, const u8 *bytes)
 {
-	__le32 *to = alias ? alias_of(alias, addr) : NULL;
+	__le32 *to = alias ? ksplice_alias_of(alias, addr) : NULL;
 	__le32 insn;
 
 	if (!to || !IS_ALIGNED(addr, sizeof(insn))) {

@@ -7,9 +7,6 @@
 #include "ksplice_internal.h"
 
 #include <linux/mm.h>
-#include <linux/overflow.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <linux/rethook.h>
 #include <linux/sched.h>
@@ -181,97 +178,12 @@ void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 	static_call(ksplice_text_poke)(addr, src, len);
 }
 
-/*
- * A writable view of the pages that hold the sites, mapped before the
- * machine stops (vmap() may sleep): inside the window a write is then a
- * store, not text_poke_kgdb()'s switch to another address space.  The
- * same physical page, mapped writeback both ways, so the text mapping
- * sees each store at once; the CPUs sync before running it.
- */
-struct ksplice_text_alias {
-	void *base;			/* pages[i] at base + i * PAGE_SIZE */
-	unsigned int nr;
-	unsigned long page_addr[];	/* sorted text addresses of the pages */
-};
-
-static int compare_ulong(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The page of kernel or module text at addr, as text_poke() finds it. */
-static struct page *text_page(unsigned long addr)
+struct page *ksplice_arch_text_page(unsigned long addr)
 {
 	if (addr >= kernel_stext && addr < kernel_etext)
 		return virt_to_page((void *)addr);
 	return vmalloc_to_page((void *)addr);
-}
-
-struct ksplice_text_alias *ksplice_arch_alias_text(const unsigned long *addrs,
-						   unsigned int nr)
-{
-	struct ksplice_text_alias *alias;
-	struct page **pages;
-	unsigned int i, n = 0;
-
-	alias = kmalloc(struct_size(alias, page_addr, 2 * nr), GFP_KERNEL);
-	pages = kcalloc(2 * nr, sizeof(*pages), GFP_KERNEL);
-	if (!alias || !pages)
-		goto fail;
-	/* A site's 5 bytes may cross into the next page. */
-	for (i = 0; i < nr; i++) {
-		alias->page_addr[n++] = addrs[i] & PAGE_MASK;
-		alias->page_addr[n++] = (addrs[i] + KSPLICE_JUMP_SIZE - 1) &
-					PAGE_MASK;
-	}
-	sort(alias->page_addr, n, sizeof(unsigned long), compare_ulong, NULL);
-	for (i = 0, alias->nr = 0; i < n; i++) {
-		if (alias->nr && alias->page_addr[alias->nr - 1] ==
-				 alias->page_addr[i])
-			continue;
-		alias->page_addr[alias->nr] = alias->page_addr[i];
-		pages[alias->nr] = text_page(alias->page_addr[i]);
-		if (!pages[alias->nr])
-			goto fail;
-		alias->nr++;
-	}
-	alias->base = vmap(pages, alias->nr, VM_MAP, PAGE_KERNEL);
-	if (!alias->base)
-		goto fail;
-	kfree(pages);
-	return alias;
-fail:
-	kfree(pages);
-	kfree(alias);
-	return NULL;
-}
-
-void ksplice_arch_unalias_text(struct ksplice_text_alias *alias)
-{
-	if (!alias)
-		return;
-	vunmap(alias->base);
-	kfree(alias);
-}
-
-/* Where the byte at addr can be written, or NULL if not in the view. */
-static u8 *alias_of(const struct ksplice_text_alias *alias, unsigned long addr)
-{
-	unsigned long page = addr & PAGE_MASK;
-	unsigned int lo = 0, hi = alias->nr, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (alias->page_addr[mid] < page)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == alias->nr || alias->page_addr[lo] != page)
-		return NULL;
-	return (u8 *)alias->base + lo * PAGE_SIZE + offset_in_page(addr);
 }
 
 /*
@@ -282,10 +194,10 @@ static u8 *alias_of(const struct ksplice_text_alias *alias, unsigned long addr)
 static void write_stopped(const struct ksplice_text_alias *alias,
 			  unsigned long addr, const u8 *src, size_t len)
 {
-	u8 *to = alias ? alias_of(alias, addr) : NULL;
+	u8 *to = alias ? ksplice_alias_of(alias, addr) : NULL;
 	size_t i;
 
-	if (to && alias_of(alias, addr + len - 1) == to + len - 1) {
+	if (to && ksplice_alias_of(alias, addr + len - 1) == to + len - 1) {
 		/* A constant size: one 4-byte store, not a loop. */
 		if (len == sizeof(u32))
 			memcpy(to, src, sizeof(u32));
@@ -294,7 +206,7 @@ static void write_stopped(const struct ksplice_text_alias *alias,
 		return;
 	}
 	for (i = 0; to && i < len; i++) {
-		to = alias_of(alias, addr + i);
+		to = ksplice_alias_of(alias, addr + i);
 		if (!to)
 			break;
 		WRITE_ONCE(*to, src[i]);
@@ -330,7 +242,7 @@ static void *one_store_block(const struct ksplice_text_alias *alias,
 		*size = 16;
 	else
 		return NULL;
-	return alias_of(alias, ALIGN_DOWN(addr, *size));
+	return ksplice_alias_of(alias, ALIGN_DOWN(addr, *size));
 }
 
 /* A jump written in int3 steps: neither a trap nor in one store block. */
