@@ -82,6 +82,17 @@ struct hash_walk {
 typedef void (*hash_object_fn)(struct hash_walk *walk, const_rtx symbol);
 bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 			   hash_object_fn hash_object);
+rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position);
+void hash_anchored_object(struct hash_walk *walk, const_rtx object,
+			  HOST_WIDE_INT position, hash_object_fn hash_object);
+
+/* anchor_regs.c: registers that hold an anchor's address. */
+enum anchor_root {
+	ANCHOR_ROOT_UNRESOLVED,	/* or no anchor's address taken there */
+	ANCHOR_ROOT_RESOLVED,	/* every read of it reaches a known object */
+	ANCHOR_ROOT_HANDED_ON,	/* that, and the address itself handed on */
+};
+enum anchor_root anchor_regs_root_at(const struct anchor_regs *s, rtx_insn *insn);
 struct anchor_regs *anchor_regs_begin(rtx_insn *insns);
 void anchor_regs_step(struct anchor_regs *s, rtx_insn *insn);
 void anchor_regs_end(struct anchor_regs *s);
