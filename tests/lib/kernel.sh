@@ -12,6 +12,11 @@
 #               aarch64-linux-gnu-gcc (issue 22)
 #   distro-arm64-6.1  that plus tests/config/distro-arm64-6.1.config (BTI,
 #               PAC, ftrace, jump labels, KASLR...)
+#   tiny-arm64-6.12  tiny-arm64-6.1's configuration on Debian's 6.12
+#               source; not in make check: the core does not build there
+#               yet (Debian's 6.12.118 has no register_kernel_break_hook:
+#               arm64's BRK immediates are dispatched by a fixed switch,
+#               as upstream since 6.16)
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here
@@ -42,10 +47,10 @@ test_kernel_targets=()
 test_kernel_arch=x86
 case $test_kernel in
 tiny-6.1) ;;
-tiny-arm64-6.1 | distro-arm64-6.1)
+tiny-arm64-6.1 | distro-arm64-6.1 | tiny-arm64-6.12)
 	test_kernel_arch=arm64
 	test_kernel_fragments+=("$home/tests/config/tiny-arm64.config")
-	[ "$test_kernel" = tiny-arm64-6.1 ] ||
+	[ "$test_kernel" != distro-arm64-6.1 ] ||
 		test_kernel_fragments+=("$home/tests/config/distro-arm64-6.1.config")
 	;;
 tiny-6.12) test_kernel_fragments+=("$home/tests/config/tiny-6.12.config") ;;
@@ -59,7 +64,7 @@ debian-6.1 | debian-6.12)
 	test_kernel_targets=(vmlinux bzImage modules_prepare fs/binfmt_misc.ko)
 	;;
 *)
-	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, tiny-arm64-6.1, distro-arm64-6.1, debian-6.1, debian-6.12)" >&2
+	echo "unknown test kernel '$test_kernel' (tiny-6.1, distro-6.1, tiny-6.12, distro-6.12, tiny-arm64-6.1, distro-arm64-6.1, tiny-arm64-6.12, debian-6.1, debian-6.12)" >&2
 	exit 2
 	;;
 esac
