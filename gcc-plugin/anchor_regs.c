@@ -96,24 +96,14 @@ static bool anchor_root_insn(rtx_insn *insn, struct object_block **block,
 			     HOST_WIDE_INT *position, unsigned *regno)
 {
 	rtx set = single_set(insn), src;
-	HOST_WIDE_INT offset = 0;
 
 	if (!set || !REG_P(SET_DEST(set)) || !HARD_REGISTER_P(SET_DEST(set)))
 		return false;
 	src = SET_SRC(set);
 	if (GET_CODE(src) == LO_SUM)
 		src = XEXP(src, 1);
-	if (GET_CODE(src) == CONST)
-		src = XEXP(src, 0);
-	if (GET_CODE(src) == PLUS && CONST_INT_P(XEXP(src, 1))) {
-		offset = INTVAL(XEXP(src, 1));
-		src = XEXP(src, 0);
-	}
-	if (GET_CODE(src) != SYMBOL_REF || !SYMBOL_REF_HAS_BLOCK_INFO_P(src) ||
-	    !SYMBOL_REF_ANCHOR_P(src) || !SYMBOL_REF_BLOCK(src))
+	if (!anchor_address(src, block, position))
 		return false;
-	*block = SYMBOL_REF_BLOCK(src);
-	*position = SYMBOL_REF_BLOCK_OFFSET(src) + offset;
 	*regno = REGNO(SET_DEST(set));
 	return true;
 }

@@ -100,15 +100,11 @@ void hash_anchored_object(struct hash_walk *walk, const_rtx object,
 
 /*
  * X is an anchor ("(symbol_ref .LANCHOR<N>)") or an anchor plus a
- * constant; hash it as described above, each object by HASH_OBJECT, and
- * say true, or say false for anything else.
+ * constant: its block and the position it stands for there, and true.
  */
-bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
-			   hash_object_fn hash_object)
+bool anchor_address(const_rtx x, struct object_block **block, HOST_WIDE_INT *position)
 {
-	HOST_WIDE_INT offset = 0, position;
-	struct object_block *block;
-	rtx object;
+	HOST_WIDE_INT offset = 0;
 
 	if (GET_CODE(x) == CONST)
 		x = XEXP(x, 0);
@@ -119,9 +115,25 @@ bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 	if (GET_CODE(x) != SYMBOL_REF || !SYMBOL_REF_HAS_BLOCK_INFO_P(x) ||
 	    !SYMBOL_REF_ANCHOR_P(x) || !SYMBOL_REF_BLOCK(x))
 		return false;
+	*block = SYMBOL_REF_BLOCK(x);
+	*position = SYMBOL_REF_BLOCK_OFFSET(x) + offset;
+	return true;
+}
 
-	block = SYMBOL_REF_BLOCK(x);
-	position = SYMBOL_REF_BLOCK_OFFSET(x) + offset;
+/*
+ * X is an anchor ("(symbol_ref .LANCHOR<N>)") or an anchor plus a
+ * constant; hash it as described above, each object by HASH_OBJECT, and
+ * say true, or say false for anything else.
+ */
+bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
+			   hash_object_fn hash_object)
+{
+	HOST_WIDE_INT position;
+	struct object_block *block;
+	rtx object;
+
+	if (!anchor_address(x, &block, &position))
+		return false;
 	if (walk->in_high) {
 		/* A page ("adrp"): the LO_SUM paired with it, which GCC
 		 * writes with the same anchor and offset, says the rest. */

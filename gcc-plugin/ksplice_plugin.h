@@ -82,6 +82,7 @@ struct hash_walk {
 typedef void (*hash_object_fn)(struct hash_walk *walk, const_rtx symbol);
 bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 			   hash_object_fn hash_object);
+bool anchor_address(const_rtx x, struct object_block **block, HOST_WIDE_INT *position);
 rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position);
 void hash_anchored_object(struct hash_walk *walk, const_rtx object,
 			  HOST_WIDE_INT position, hash_object_fn hash_object);
