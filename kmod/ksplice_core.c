@@ -71,6 +71,7 @@ const char *ksplice_abort_name(enum ksplice_abort abort)
 		[KSPLICE_ABORT_ENTRY_SITE] = "entry_site",
 		[KSPLICE_ABORT_LIVEPATCH] = "livepatch",
 		[KSPLICE_ABORT_IBT] = "ibt",
+		[KSPLICE_ABORT_VENEER] = "veneer",
 	};
 
 	return abort < ARRAY_SIZE(names) && names[abort] ? names[abort] :
@@ -292,6 +293,12 @@ static int prepare_site(struct ksplice_priv *priv, unsigned int i,
 					  "%s (beyond a branch's reach, and %u bytes are too few for a veneer)",
 					  func->name, room);
 			return -EINVAL;
+		}
+		if (ret == -EOPNOTSUPP) {
+			ksplice_set_cause(priv, KSPLICE_ABORT_VENEER,
+					  "%s (beyond a branch's reach; pseudo-NMIs or SDEI events could run its veneer half-written, and this kernel has no break hook to send them on)",
+					  func->name);
+			return -EOPNOTSUPP;
 		}
 		if (ret < 0) {
 			ksplice_set_cause(priv, KSPLICE_ABORT_RELOC_RANGE, "%s", func->name);

@@ -67,6 +67,7 @@ enum ksplice_abort {
 	KSPLICE_ABORT_ENTRY_SITE,
 	KSPLICE_ABORT_LIVEPATCH,
 	KSPLICE_ABORT_IBT,
+	KSPLICE_ABORT_VENEER,
 };
 
 enum ksplice_stage {

@@ -89,6 +89,22 @@ static int new_version_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+#if defined(CONFIG_ARM64) && (defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) || \
+			       defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS))
+/*
+ * ftrace's two patchable NOPs, which it rewrites at boot: not compared,
+ * and the jump goes past them, as patchgen has it.
+ */
+#define FTRACE_ENTRY_SIZE	8
+static const unsigned char ftrace_entry_mask[PRE_SIZE_version_proc_show] = {
+	[0 ... FTRACE_ENTRY_SIZE - 1] = 1
+};
+#define FTRACE_ENTRY_MASK	ftrace_entry_mask
+#else
+#define FTRACE_ENTRY_SIZE	0
+#define FTRACE_ENTRY_MASK	NULL
+#endif
+
 static struct ksplice_func funcs[] = {
 	{
 		.name = "version_proc_show",
@@ -97,7 +113,8 @@ static struct ksplice_func funcs[] = {
 		.new_size = 1,
 		.pre_size = PRE_SIZE_version_proc_show,
 		.pre_bytes = pre_version_proc_show,
-		.pre_mask = NULL,
+		.pre_mask = FTRACE_ENTRY_MASK,
+		.jump_offset = FTRACE_ENTRY_SIZE,
 	},
 };
 
@@ -135,12 +152,15 @@ static const struct ksplice_reloc relocs[] = {
 		.object = "init/version.o",
 		.type = KSPLICE_RELOC_ARM64_LDST8_ABS_LO12,
 	},
+#ifndef CONFIG_RANDOMIZE_MODULE_REGION_FULL
+	/* Modules may lie beyond a BL's reach there (patchgen adds a stub). */
 	{
 		.where = ksplice_test_bl,
 		.symbol = "nr_processes",
 		.object = "kernel/fork.o",
 		.type = KSPLICE_RELOC_ARM64_CALL26,
 	},
+#endif
 #endif
 };
 

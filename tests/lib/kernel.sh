@@ -13,10 +13,10 @@
 #   distro-arm64-6.1  that plus tests/config/distro-arm64-6.1.config (BTI,
 #               PAC, ftrace, jump labels, KASLR...)
 #   tiny-arm64-6.12  tiny-arm64-6.1's configuration on Debian's 6.12
-#               source; not in make check: the core does not build there
-#               yet (Debian's 6.12.118 has no register_kernel_break_hook:
-#               arm64's BRK immediates are dispatched by a fixed switch,
-#               as upstream since 6.16)
+#               source, plus tests/config/tiny-arm64-6.12.config
+#               (pseudo-NMIs): 6.12 has no break hooks (arm64's BRK
+#               immediates are dispatched by a fixed switch, as upstream
+#               since 6.16), which the core's veneers live without
 #   debian-6.1  Debian's own 6.1 configuration plus
 #               tests/config/debian-6.1.config; not in make check, as its
 #               first build takes about 40 minutes here
@@ -52,6 +52,8 @@ tiny-arm64-6.1 | distro-arm64-6.1 | tiny-arm64-6.12)
 	test_kernel_fragments+=("$home/tests/config/tiny-arm64.config")
 	[ "$test_kernel" != distro-arm64-6.1 ] ||
 		test_kernel_fragments+=("$home/tests/config/distro-arm64-6.1.config")
+	[ "$test_kernel" != tiny-arm64-6.12 ] ||
+		test_kernel_fragments+=("$home/tests/config/tiny-arm64-6.12.config")
 	;;
 tiny-6.12) test_kernel_fragments+=("$home/tests/config/tiny-6.12.config") ;;
 distro-6.1 | distro-6.12) test_kernel_fragments+=("$home/tests/config/$test_kernel.config") ;;

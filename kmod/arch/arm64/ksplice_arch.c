@@ -67,25 +67,65 @@ static bool force_veneer;
 module_param(force_veneer, bool, 0444);
 MODULE_PARM_DESC(force_veneer, "enter replaced functions by a veneer even where a branch reaches (for tests)");
 
+#ifdef KSPLICE_BREAK_HOOKS
+/* A veneer is written in BRK steps. */
+#define VENEER_IN_STEPS		true
+
 /* register_kernel_break_hook() and its inverse: not exported. */
 DEFINE_STATIC_CALL_NULL(ksplice_register_break, register_kernel_break_hook);
 DEFINE_STATIC_CALL_NULL(ksplice_unregister_break, unregister_kernel_break_hook);
 
-int ksplice_arch_init(void)
+static int find_break_hooks(void)
 {
 	unsigned long reg, unreg;
 
-	kimage_text = ksplice_kernel_data("_text");
-	kimage_end = ksplice_kernel_data("_end");
 	reg = ksplice_kernel_func("register_kernel_break_hook", true);
 	unreg = ksplice_kernel_func("unregister_kernel_break_hook", true);
-	if (!kimage_text || !kimage_end || !reg || !unreg)
+	if (!reg || !unreg)
 		return -ENOENT;
 	static_call_update(ksplice_register_break,
 			   (typeof(&register_kernel_break_hook))reg);
 	static_call_update(ksplice_unregister_break,
 			   (typeof(&unregister_kernel_break_hook))unreg);
 	return 0;
+}
+#else
+/*
+ * Without break hooks (6.16 dispatches BRK immediates by a fixed switch,
+ * and Debian's 6.12 has that), an unknown BRK is an Oops: a veneer is
+ * written whole, which is safe only where nothing runs while the machine
+ * is stopped.  Pseudo-NMIs and SDEI events do: with either, a veneer is
+ * refused (-EOPNOTSUPP), a B is not (one store).  SDEI counts as soon as
+ * firmware offers it, as it may deliver events the kernel registered.
+ */
+#define VENEER_IN_STEPS		false
+static bool veneer_unguarded;
+
+static bool sdei_offered(void)
+{
+	unsigned long call;
+
+	if (!IS_ENABLED(CONFIG_ARM_SDE_INTERFACE))
+		return false;
+	call = ksplice_kernel_data("sdei_firmware_call");
+	/* Unknown (no kallsyms for data): assume it is offered. */
+	return !call || READ_ONCE(*(void **)call);
+}
+
+static int find_break_hooks(void)
+{
+	veneer_unguarded = system_uses_irq_prio_masking() || sdei_offered();
+	return 0;
+}
+#endif
+
+int ksplice_arch_init(void)
+{
+	kimage_text = ksplice_kernel_data("_text");
+	kimage_end = ksplice_kernel_data("_end");
+	if (!kimage_text || !kimage_end)
+		return -ENOENT;
+	return find_break_hooks();
 }
 
 /* No call thunks on arm64: a call goes to its target. */
@@ -158,7 +198,8 @@ static void put_insn(u8 *at, u32 insn)
 /*
  * Encodes the way from a site at from to the new code at to, in at most
  * room bytes, and returns its size: a B where imm26 reaches, else the
- * veneer (-ENOSPC without room for it).  A site stacked on another
+ * veneer (-ENOSPC without room for it, -EOPNOTSUPP where it cannot be
+ * written safely).  A site stacked on another
  * patch's must be entered by the same size (size, else 0): -ERANGE
  * when that cannot be.
  */
@@ -179,6 +220,10 @@ int ksplice_arch_make_jump(u8 *insn, unsigned long from, unsigned long to,
 		return -ERANGE;
 	if (room < VENEER_SIZE)
 		return -ENOSPC;
+#ifndef KSPLICE_BREAK_HOOKS
+	if (veneer_unguarded)
+		return -EOPNOTSUPP;
+#endif
 	put_insn(insn, LDR_X16_PC8_INSN);
 	put_insn(insn + 4, BR_X16_INSN);
 	/* Data, in the kernel's byte order (instructions are little-endian). */
@@ -299,12 +344,13 @@ void ksplice_arch_write_text(void *addr, const void *src, size_t len)
 	kick_all_cpus_sync();
 }
 
+#ifdef KSPLICE_BREAK_HOOKS
 /*
  * Our BRK, at the first word of a veneer being written, met by a
- * pseudo-NMI handler (perf, the hard lockup detector) while the machine
- * is stopped: go where the site leads, the new code, as the kernel's own
- * text_poke_bp() does on x86.  Called in the exception's context, which
- * may be an NMI: no locks.
+ * pseudo-NMI handler (perf, the hard lockup detector) or an SDEI event
+ * while the machine is stopped: go where the site leads, the new code,
+ * as the kernel's own text_poke_bp() does on x86.  Called in the
+ * exception's context, which may be an NMI: no locks.
  */
 static int ksplice_brk_handler(struct pt_regs *regs, unsigned long esr)
 {
@@ -332,6 +378,16 @@ void ksplice_arch_stop(void)
 {
 	static_call(ksplice_unregister_break)(&ksplice_brk_hook);
 }
+#else
+int ksplice_arch_start(void)
+{
+	return 0;
+}
+
+void ksplice_arch_stop(void)
+{
+}
+#endif
 
 /* The word at addr of a site, through the view; false if not in it. */
 static bool poke_word(const struct ksplice_text_alias *alias,
@@ -359,6 +415,16 @@ static void sync_all(void (*sync)(void *arg), void *arg)
 	sync(arg);
 }
 
+/* The words of a site after its first. */
+static void poke_tail(const struct ksplice_text_alias *alias,
+		      const struct ksplice_poke *poke)
+{
+	unsigned int off;
+
+	for (off = AARCH64_INSN_SIZE; off < poke->size; off += AARCH64_INSN_SIZE)
+		poke_word(alias, poke->addr + off, poke->bytes + off);
+}
+
 /*
  * Writes each site from inside stop_machine, every other CPU spinning
  * with interrupts off.  A B is one aligned 32-bit store, single-copy
@@ -375,7 +441,9 @@ static void sync_all(void (*sync)(void *arg), void *arg)
  * (sync, which the spinning CPUs answer from outside any NMI), so after
  * the last no NMI that met a BRK is still in its handler.  Undo writes
  * the old bytes back the same way, an NMI meanwhile still going to the
- * new code (loaded until the write is long done).
+ * new code (loaded until the write is long done).  Without break hooks
+ * a veneer was made only where nothing can run it meanwhile
+ * (ksplice_arch_make_jump()): written whole.
  */
 void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       const struct ksplice_poke *pokes,
@@ -383,28 +451,26 @@ void ksplice_arch_poke_stopped(const struct ksplice_text_alias *alias,
 			       void (*sync)(void *arg), void *arg)
 {
 	struct ksplice_redirect r;
-	unsigned int i, off, veneers = 0;
+	unsigned int i, veneers = 0;
 	u8 brk[AARCH64_INSN_SIZE];
 
 	put_insn(brk, BRK_INSN);
 	ksplice_redirect_start(&r, pokes, nr);
 	*traps = ksplice_traps_swap(*traps);
 	for (i = 0; i < nr; i++) {
-		if (pokes[i].size == KSPLICE_JUMP_SIZE)
+		if (pokes[i].size == KSPLICE_JUMP_SIZE ||
+		    !VENEER_IN_STEPS) {
+			poke_tail(alias, &pokes[i]);
 			poke_word(alias, pokes[i].addr, pokes[i].bytes);
-		else if (poke_word(alias, pokes[i].addr, brk))
+		} else if (poke_word(alias, pokes[i].addr, brk)) {
 			veneers++;
+		}
 	}
 	if (veneers) {
 		sync_all(sync, arg);
-		for (i = 0; i < nr; i++) {
-			if (pokes[i].size == KSPLICE_JUMP_SIZE)
-				continue;
-			for (off = AARCH64_INSN_SIZE; off < pokes[i].size;
-			     off += AARCH64_INSN_SIZE)
-				poke_word(alias, pokes[i].addr + off,
-					  pokes[i].bytes + off);
-		}
+		for (i = 0; i < nr; i++)
+			if (pokes[i].size != KSPLICE_JUMP_SIZE)
+				poke_tail(alias, &pokes[i]);
 		sync_all(sync, arg);
 		for (i = 0; i < nr; i++)
 			if (pokes[i].size != KSPLICE_JUMP_SIZE)
@@ -430,7 +496,11 @@ void ksplice_arch_sync_core(void)
  */
 unsigned long ksplice_arch_stack_word(unsigned long word)
 {
+#ifdef ptrauth_strip_kernel_insn_pac	/* 6.4's name, asm/compiler.h */
+	return ptrauth_strip_kernel_insn_pac(word);
+#else
 	return ptrauth_strip_insn_pac(word);
+#endif
 }
 
 /* The stack pointer a switched-out task was left with by cpu_switch_to. */
