@@ -49,6 +49,13 @@ struct special_table {
 	unsigned long len_arm64;
 	/* Its sites are ftrace's, which the jump goes past. */
 	bool ftrace;
+	/*
+	 * An entry's reference may be to a function elsewhere rather than
+	 * code: arm64's ALTERNATIVE_CB names the callback that writes the
+	 * site (alt_cb_patch_nops, exported for modules) where others name
+	 * the replacement.
+	 */
+	bool callbacks;
 };
 
 static const struct special_table tables[] = {
@@ -59,7 +66,8 @@ static const struct special_table tables[] = {
 	 * The site and its replacement; 12 bytes on 6.1, 14 on 6.12 (flags
 	 * joined cpuid), and instrlen always the last byte but one.
 	 */
-	{ .name = ".altinstructions", .code_refs = 2, .len_at = -2, .action = CARRY },
+	{ .name = ".altinstructions", .code_refs = 2, .len_at = -2, .action = CARRY,
+	  .loader_reads = "an alternative", .callbacks = true },
 	{ .name = ".smp_locks", .entsize = 4, .len = 1, .action = CARRY },
 	{ .name = "__jump_table", .entsize = 16, .len = 5, .action = CARRY,
 	  .runtime_site = "a jump label", .loader_reads = "a jump label",
@@ -157,6 +165,12 @@ static bool is_code_ref(const struct reloc *r)
 	return r->sym->sec && section_is_text(r->sym->sec);
 }
 
+static bool is_entry_ref(const struct special_table *t, const struct reloc *r)
+{
+	return is_code_ref(r) || (t->callbacks && r->sym->sym.st_shndx == SHN_UNDEF &&
+				  r->sym->name && *r->sym->name);
+}
+
 /*
  * A derived entry size is checked: every entry must hold exactly
  * code_refs code references, or the layout is not the one assumed.
@@ -169,7 +183,7 @@ static size_t table_entsize(const struct special_table *t, const struct section 
 	if (t->entsize)
 		return t->entsize;
 	for (size_t i = 0; i < sec->nr_relocs; i++)
-		code_refs += is_code_ref(&sec->relocs[i]);
+		code_refs += is_entry_ref(t, &sec->relocs[i]);
 	if (!code_refs || code_refs % t->code_refs)
 		return 0;
 	entries = code_refs / t->code_refs;
@@ -178,7 +192,7 @@ static size_t table_entsize(const struct special_table *t, const struct section 
 	entsize = sec->sh.sh_size / entries;
 	refs_in = xcalloc(entries, sizeof(*refs_in));
 	for (size_t i = 0; i < sec->nr_relocs; i++)
-		if (is_code_ref(&sec->relocs[i]) && sec->relocs[i].offset < sec->sh.sh_size)
+		if (is_entry_ref(t, &sec->relocs[i]) && sec->relocs[i].offset < sec->sh.sh_size)
 			refs_in[sec->relocs[i].offset / entsize]++;
 	for (size_t e = 0; e < entries; e++)
 		fits = fits && refs_in[e] == t->code_refs;
