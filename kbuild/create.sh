@@ -368,8 +368,10 @@ done
 # which a new static moves). GCC's choice of functions and clones is
 # made before either flag matters; the fingerprints compared stay the
 # first build's, put into these objects.
+unanchored=
 if [ "$ARCH" = arm64 ]; then
 	post_build "-ffunction-sections -fdata-sections -fno-section-anchors"
+	unanchored=1
 	for o in "${objs[@]}"; do
 		"${CROSS_COMPILE:-}objcopy" --dump-section .discard.ksplice.fingerprints="$work/fingerprints" "$work/post/$o" &&
 			"${CROSS_COMPILE:-}objcopy" --update-section .discard.ksplice.fingerprints="$work/fingerprints" \
@@ -435,7 +437,7 @@ t=$(now_ms)
 	--symvers "$pre/Module.symvers" --symvers "$core/Module.symvers" \
 	--system-map "$pre/System.map" \
 	${build_id:+--build-id "$build_id"} ${description:+--description "$description"} \
-	--report "$work/patchgen.records" \
+	--report "$work/patchgen.records" ${unanchored:+--unanchored} \
 	${module_args[@]+"${module_args[@]}"} "${units[@]}" >"$work/patchgen.log" 2>&1 || rc=$?
 ms_compare=$(( $(now_ms) - t ))
 # What it found is the answer of a dry run; otherwise progress.

@@ -41,6 +41,12 @@ enum ksplice_reloc_type {
 	KSPLICE_RELOC_ARM64_LDST64_ABS_LO12 = 12,
 	KSPLICE_RELOC_ARM64_LDST128_ABS_LO12 = 13,
 	KSPLICE_RELOC_ARM64_CALL26 = 14,	/* BL or B: S + A - P, +-128 MB */
+	/*
+	 * arm64's runtime constants: the value at S + A into the immediate
+	 * of the instruction at where, as the kernel writes its own at boot.
+	 */
+	KSPLICE_RELOC_ARM64_VALUE_MOVW = 15,	/* MOVZ/MOVK: its 16 bits of *(u64 *)(S + A) */
+	KSPLICE_RELOC_ARM64_VALUE_LSR = 16,	/* LSR (UBFM): *(u8 *)(S + A) & 63 */
 };
 
 /*

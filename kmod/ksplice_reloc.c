@@ -24,7 +24,7 @@ static unsigned int reloc_size(unsigned int type)
 		return sizeof(u64);
 	case KSPLICE_RELOC_VALUE8:
 		return sizeof(u8);
-	case KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21 ... KSPLICE_RELOC_ARM64_CALL26:
+	case KSPLICE_RELOC_ARM64_ADR_PREL_PG_HI21 ... KSPLICE_RELOC_ARM64_VALUE_LSR:
 		/* An instruction field: only where instructions are arm64's. */
 		return IS_ENABLED(CONFIG_ARM64) ? sizeof(u32) : 0;
 	}
@@ -33,7 +33,14 @@ static unsigned int reloc_size(unsigned int type)
 
 static bool reloc_is_value(const struct ksplice_reloc *r)
 {
-	return r->type == KSPLICE_RELOC_VALUE64 || r->type == KSPLICE_RELOC_VALUE8;
+	switch (r->type) {
+	case KSPLICE_RELOC_VALUE64:
+	case KSPLICE_RELOC_VALUE8:
+	case KSPLICE_RELOC_ARM64_VALUE_MOVW:
+	case KSPLICE_RELOC_ARM64_VALUE_LSR:
+		return true;
+	}
+	return false;
 }
 
 /* Registration-time check of what patchgen wrote; messages name the bad entry. */

@@ -648,7 +648,7 @@ static int link_anchored(struct patch *patch, struct unit *unit, int out_sec,
 	struct section *sec = r->sym->sec;
 	const struct symbol *base, *pre;
 
-	if (unit->post.machine != EM_AARCH64 || r->sym->type != STT_SECTION ||
+	if (unit->post.machine != EM_AARCH64 || patch->unanchored || r->sym->type != STT_SECTION ||
 	    !section_is_alloc(sec) || section_is_text(sec) || (sec->sh.sh_flags & SHF_MERGE))
 		return 1;
 	/* Compiler statics only (WARN_ONCE's flags): fresh copies, as on x86. */

@@ -29,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: ksplice-patchgen --id ID --release REL --out DIR\n"
 		"         [--symvers FILE] [--system-map FILE] [--module UNIT=MODULE.ko ...]\n"
-		"         [--build-id HEX] [--description TEXT] [--report FILE]\n"
+		"         [--build-id HEX] [--description TEXT] [--report FILE] [--unanchored]\n"
 		"         UNIT PRE.o POST.o [UNIT PRE.o POST.o ...]\n");
 }
 
@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 		{ "build-id", required_argument, NULL, 'b' },
 		{ "description", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
+		{ "unanchored", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:d:R:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:r:o:s:m:M:b:d:R:Uh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			who.id = optarg;
@@ -135,6 +136,9 @@ int main(int argc, char **argv)
 			}
 			modules = xrealloc(modules, (nr_modules + 1) * sizeof(*modules));
 			modules[nr_modules++] = optarg;
+			break;
+		case 'U':
+			patch.unanchored = true;
 			break;
 		case 'h':
 			usage(stdout);

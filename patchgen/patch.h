@@ -108,6 +108,13 @@ struct patch {
 	/* Every object of the fix: a new global one defines, another uses. */
 	struct unit *units;
 	size_t nr_units;
+	/*
+	 * The post objects' code was compiled without section anchors
+	 * (create's second build on arm64): a reference into a data section
+	 * that several objects share (__ro_after_init, __read_mostly) is to
+	 * the object at its offset, as on x86.
+	 */
+	bool unanchored;
 };
 
 int out_section_new(struct patch *patch, const char *name, const GElf_Shdr *sh);

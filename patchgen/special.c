@@ -41,8 +41,12 @@ struct special_table {
 	const char *companion;
 	/* name is the prefix of one table per symbol: name, then the symbol's. */
 	bool per_symbol;
-	/* Each site gets the symbol's value, by this ksplice relocation type. */
+	/*
+	 * Each site gets the symbol's value, by this ksplice relocation type
+	 * (in arm64 objects value_reloc_arm64, into each instruction).
+	 */
 	int value_reloc;
+	int value_reloc_arm64;
 	/* Only in objects of this machine (EM_*); 0: any. */
 	unsigned int machine;
 	/* The length of its sites in arm64 objects, where not len. */
@@ -115,12 +119,16 @@ static const struct special_table tables[] = {
 	 * in runtime_ptr_SYM or runtime_shift_SYM, which the kernel walks once
 	 * at boot to write sym's value in. Nothing walks a module's: each
 	 * copied site gets a ksplice relocation that writes the running sym's
-	 * value there, and the pre build's sites are masked.
+	 * value there, and the pre build's sites are masked. On arm64 the
+	 * site is instructions: a MOVZ and three MOVKs of 16 bits each, or an
+	 * LSR's 6-bit shift, each instruction its own relocation.
 	 */
 	{ .name = "runtime_ptr_", .per_symbol = true, .entsize = 4, .len = 8,
-	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE64 },
+	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE64,
+	  .len_arm64 = 16, .value_reloc_arm64 = KSPLICE_RELOC_ARM64_VALUE_MOVW },
 	{ .name = "runtime_shift_", .per_symbol = true, .entsize = 4, .len = 1,
-	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE8 },
+	  .action = DROP, .value_reloc = KSPLICE_RELOC_VALUE8,
+	  .len_arm64 = 4, .value_reloc_arm64 = KSPLICE_RELOC_ARM64_VALUE_LSR },
 };
 
 /* Calls fn for each section of OBJ that is table TAB. */
@@ -549,8 +557,15 @@ static int link_values(struct patch *patch, struct unit *unit, const struct spec
 		if (unit->module)
 			return refuse("%s: %s has a runtime constant (%s), which only vmlinux "
 				      "code can have", unit->name, in, table->name);
-		if (link_kernel_value(patch, unit, target->out, off, name, tab->value_reloc))
+		if (unit->post.machine == EM_AARCH64) {
+			for (unsigned long at = 0; at < tab->len_arm64; at += 4)
+				if (link_kernel_value(patch, unit, target->out, off + at, name,
+						      tab->value_reloc_arm64))
+					return -1;
+		} else if (link_kernel_value(patch, unit, target->out, off, name,
+					     tab->value_reloc)) {
 			return -1;
+		}
 		linked++;
 	}
 	if (linked)

@@ -43,6 +43,16 @@
  */
 #define KSPLICE_BRK_IMM		0x4b5
 #define BRK_INSN		(0xd4200000U | (KSPLICE_BRK_IMM << 5))
+/*
+ * What a runtime constant's site holds (asm/runtime-const.h, 6.11): a
+ * MOVZ and three MOVKs of a 64-bit register, or a 32-bit LSR, an alias
+ * of UBFM.
+ */
+#define MOVW_X_MASK		0xff800000U
+#define MOVZ_X_INSN		0xd2800000U
+#define MOVK_X_INSN		0xf2800000U
+#define UBFM_W_MASK		0xffc00000U
+#define UBFM_W_INSN		0x53000000U
 /* ADRP counts 4 KB pages whatever the kernel's page size. */
 #define PAGE_MASK_4K		(~0xfffUL)
 
@@ -241,8 +251,9 @@ static u32 set_field(u32 insn, unsigned int lsb, unsigned int width, u64 imm)
 
 /*
  * The instruction at r->where with its field for S + A filled in, as the
- * AArch64 ELF relocation of the same name would leave it; -ERANGE when
- * the field cannot hold it.
+ * AArch64 ELF relocation of the same name would leave it (a runtime
+ * constant's: with the value at S + A); -ERANGE when the field cannot
+ * hold it.
  */
 int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
 			     u64 *value)
@@ -251,6 +262,8 @@ int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
 	unsigned int scale;
 	long rel;
 	u32 insn;
+	u64 val;
+	u8 shift;
 
 	if (!read_insn(p, &insn))
 		return -EFAULT;
@@ -277,6 +290,22 @@ int ksplice_arch_reloc_value(const struct ksplice_reloc *r, unsigned long s_a,
 		    !IS_ALIGNED(rel, AARCH64_INSN_SIZE))
 			return -ERANGE;
 		insn = set_field(insn, 0, 26, rel >> 2);
+		break;
+	case KSPLICE_RELOC_ARM64_VALUE_MOVW:
+		if ((insn & MOVW_X_MASK) != MOVZ_X_INSN &&
+		    (insn & MOVW_X_MASK) != MOVK_X_INSN)
+			return -EINVAL;
+		if (copy_from_kernel_nofault(&val, (void *)s_a, sizeof(val)))
+			return -EFAULT;
+		/* hw: which 16 bits of the value this one holds. */
+		insn = set_field(insn, 5, 16, val >> (16 * ((insn >> 21) & 3)));
+		break;
+	case KSPLICE_RELOC_ARM64_VALUE_LSR:
+		if ((insn & UBFM_W_MASK) != UBFM_W_INSN)
+			return -EINVAL;
+		if (copy_from_kernel_nofault(&shift, (void *)s_a, sizeof(shift)))
+			return -EFAULT;
+		insn = set_field(insn, 16, 6, shift);	/* immr */
 		break;
 	default:
 		return -EINVAL;
