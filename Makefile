@@ -32,10 +32,10 @@ CC_WRAPPER := $(BUILD)/bin/ksplice-gcc
 
 CONTRACT     := kmod/include/ksplice_contract.h
 CONTRACT_SH  := $(BUILD)/kbuild/contract.sh
-# anchors.c and anchor_regs.c serve targets whose GCC uses section
+# anchors.c, anchor_regs.c and anchor_order.c serve targets whose GCC uses section
 # anchors (arm64); an x86 plugin built with them, even empty, would
 # differ, and so would its id.
-PLUGIN_SRC_ANCHORS := gcc-plugin/anchors.c gcc-plugin/anchor_regs.c
+PLUGIN_SRC_ANCHORS := gcc-plugin/anchors.c gcc-plugin/anchor_regs.c gcc-plugin/anchor_order.c
 PLUGIN_SRC   := $(filter-out $(PLUGIN_SRC_ANCHORS),$(wildcard gcc-plugin/*.c))
 PLUGIN_HDR   := $(wildcard gcc-plugin/*.h) $(CONTRACT)
 PATCHGEN_SRC := $(wildcard patchgen/*.c)

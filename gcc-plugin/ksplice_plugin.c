@@ -27,7 +27,11 @@ int plugin_is_GPL_compatible;
 
 static struct plugin_info ksplice_plugin_info = {
 	.version = "2",
-	.help = "version=<id>\tthe plugin build, recorded in every object\n",
+	.help = "version=<id>\tthe plugin build, recorded in every object\n"
+#ifdef KSPLICE_SECTION_ANCHORS
+		"anchor-order=<dir>\tlay anchor blocks out as <dir>/<source>.anchors lists\n"
+#endif
+		,
 };
 
 static const char *compiler_version;
@@ -72,6 +76,10 @@ int plugin_init(struct plugin_name_args *plugin_info,
 			plugin_version = value;
 			continue;
 		}
+#ifdef KSPLICE_SECTION_ANCHORS
+		if (anchor_order_argument(key, value))
+			continue;
+#endif
 		error("%s: bad plugin argument %qs", plugin_name, key);
 		bad_argument = true;
 	}
@@ -83,6 +91,9 @@ int plugin_init(struct plugin_name_args *plugin_info,
 	inline_graph_init(plugin_name);
 	type_layouts_init(plugin_name);
 	escapes_init(plugin_name);
+#ifdef KSPLICE_SECTION_ANCHORS
+	anchor_order_init(plugin_name);
+#endif
 	register_callback(plugin_name, PLUGIN_FINISH_UNIT,
 			  emit_fingerprint_section, NULL);
 	return 0;

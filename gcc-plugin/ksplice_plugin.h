@@ -99,6 +99,10 @@ void anchor_regs_step(struct anchor_regs *s, rtx_insn *insn);
 void anchor_regs_end(struct anchor_regs *s);
 bool hash_anchor_reg_read(struct hash_walk *walk, const_rtx x,
 			  hash_object_fn hash_object);
+
+/* anchor_order.c: each block laid out as another build's (create). */
+bool anchor_order_argument(const char *key, const char *value);
+void anchor_order_init(const char *plugin_name);
 #endif
 
 /* references.c: symbols and constant data, by meaning not by number. */

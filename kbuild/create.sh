@@ -312,6 +312,15 @@ if [ ${#objs[@]} -eq 0 ]; then
 	die "$KSPLICE_EXIT_NOTHING" "nothing to patch: no object of this configuration uses ${files[*]}"
 fi
 
+# The pre objects patchgen compares: their copies from before the build,
+# or the manifest's.
+if [ -n "$manifest" ]; then
+	prein=$pre
+	manifest_extract "${objs[@]}"
+else
+	prein=$tree_journal/pre
+fi
+
 say "rebuilding ${#objs[@]} object(s) with the plugin: ${objs[*]}"
 start_ms_rebuild=$(now_ms)
 touch "$work/stamp"
@@ -341,8 +350,22 @@ post_build()
 # of every function that reads two statics would differ from the pre
 # build's. The code patchgen copies comes from a second build without
 # anchors (below).
+# GCC fills an anchor's block in the order the file's functions first
+# use its objects: a fix that uses one earlier moves the others, and a
+# function that reaches them from the anchor around a loop would look
+# changed. The plugin lays each block out as the pre object lists its
+# data (gcc-plugin/anchor_order.c), by the source name kbuild compiles.
 if [ "$ARCH" = arm64 ]; then
-	post_build -ffunction-sections
+	anchor_order=$work/anchor-order
+	for o in "${objs[@]}"; do
+		src=$(sed -n 's/^source_[^ ]* := //p' "$prein/$(kbuild_file "$o" cmd)" 2>/dev/null)
+		[ -n "$src" ] && [ -f "$prein/$o" ] || continue
+		mkdir -p "$anchor_order/$(dirname "$src")"
+		"${CROSS_COMPILE:-}nm" -n --defined-only "$prein/$o" |
+			awk '$2 ~ /^[bBdDrRgGsS]$/ && $3 !~ /^[$.]/ { print $3 }' \
+			> "$anchor_order/$src.anchors"
+	done
+	post_build "-ffunction-sections -fplugin-arg-ksplice_plugin-anchor-order=$anchor_order"
 else
 	post_build "-ffunction-sections -fdata-sections"
 fi
@@ -392,14 +415,6 @@ fi
 ms_rebuild=$(( $(now_ms) - start_ms_rebuild ))
 say "rebuilt in $(( ms_rebuild / 1000 ))s; tree restored"
 
-# The pre objects patchgen compares: their copies from before the build,
-# or the manifest's.
-if [ -n "$manifest" ]; then
-	prein=$pre
-	manifest_extract "${objs[@]}"
-else
-	prein=$tree_journal/pre
-fi
 
 # With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
 # hash of its C type) in the object's .cmd file. A changed CRC means
