@@ -686,15 +686,11 @@ bool hash_anchor_reg_read(struct hash_walk *walk, const_rtx x, hash_object_fn ha
 {
 	struct anchor_reg *reg;
 	HOST_WIDE_INT offset;
-	rtx object;
 
 	reg = tracked_reg(walk->anchor_regs, x, &offset);
-	if (!reg)
+	if (!reg || !anchor_block_object_at(reg->block, reg->position + offset))
 		return false;
-	object = anchor_block_object_at(reg->block, reg->position + offset);
-	if (!object)
-		return false;
-	hash_anchored_object(walk, object, reg->position + offset, hash_object);
+	hash_anchored_object(walk, reg->block, reg->position + offset, hash_object);
 	return true;
 }
 

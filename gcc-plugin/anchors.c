@@ -52,7 +52,10 @@ static HOST_WIDE_INT block_object_size(const_rtx object)
 
 /*
  * The object of BLOCK that holds byte POSITION, or else the one that ends
- * there (a pointer just past an array), or NULL.
+ * there (a pointer just past an array), or NULL.  Empty objects (a lock
+ * class key without lockdep) hold no byte, and GCC places them where the
+ * next object starts, before or after it as the functions happen to use
+ * them: they are left out, here and in a block's layout.
  */
 rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position)
 {
@@ -63,7 +66,7 @@ rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position)
 		HOST_WIDE_INT start = SYMBOL_REF_BLOCK_OFFSET(object);
 		HOST_WIDE_INT size = block_object_size(object);
 
-		if (start < 0 || size < 0)
+		if (start < 0 || size <= 0)
 			continue;
 		if (position >= start && position < start + size)
 			return object;
@@ -73,7 +76,13 @@ rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position)
 	return ending_here;
 }
 
-/* Every object of BLOCK and its offset from POSITION, in block order. */
+/*
+ * Every object of BLOCK and its offset from POSITION, in block order.  In
+ * code, at the end of the unit (walk->layouts): while functions are
+ * compiled the block holds the objects the ones before used, which
+ * depends on their order, and a build that lays the block out beforehand
+ * (anchor_order.c) holds them all.
+ */
 static void hash_block_layout(struct hash_walk *walk, struct object_block *block,
 			      HOST_WIDE_INT position, hash_object_fn hash_object)
 {
@@ -81,7 +90,15 @@ static void hash_block_layout(struct hash_walk *walk, struct object_block *block
 	unsigned i;
 
 	hash_u64(&walk->fp, TAG_ANCHOR_BLOCK);
+	if (walk->layouts) {
+		struct pending_layout later = { block, position, false };
+
+		walk->layouts->safe_push(later);
+		return;
+	}
 	FOR_EACH_VEC_SAFE_ELT(block->objects, i, object) {
+		if (!block_object_size(object))
+			continue;
 		hash_u64(&walk->fp, SYMBOL_REF_BLOCK_OFFSET(object) - position);
 		hash_u64(&walk->fp, block_object_size(object));
 		hash_object(walk, object);
@@ -89,13 +106,43 @@ static void hash_block_layout(struct hash_walk *walk, struct object_block *block
 	hash_u64(&walk->fp, TAG_NULL);
 }
 
-/* OBJECT, reached at POSITION of its block. */
-void hash_anchored_object(struct hash_walk *walk, const_rtx object,
+/*
+ * The object at POSITION of BLOCK (there is one), and the offset into it.
+ * In code, at the end of the unit too: a position where one object ends
+ * and the next begins is the next one's once that is placed.
+ */
+void hash_anchored_object(struct hash_walk *walk, struct object_block *block,
 			  HOST_WIDE_INT position, hash_object_fn hash_object)
 {
+	rtx object;
+
 	hash_u64(&walk->fp, TAG_ANCHORED_OBJECT);
+	if (walk->layouts) {
+		struct pending_layout later = { block, position, true };
+
+		walk->layouts->safe_push(later);
+		return;
+	}
+	object = anchor_block_object_at(block, position);
 	hash_object(walk, object);
 	hash_u64(&walk->fp, position - SYMBOL_REF_BLOCK_OFFSET(object));
+}
+
+/* What a function's walk left for the end of the unit, in its order. */
+void hash_pending_layouts(struct hash_walk *walk, const vec<pending_layout> &layouts,
+			  hash_object_fn hash_object)
+{
+	unsigned i;
+
+	walk->layouts = NULL;
+	for (i = 0; i < layouts.length(); i++) {
+		if (layouts[i].object_only)
+			hash_anchored_object(walk, layouts[i].block, layouts[i].position,
+					     hash_object);
+		else
+			hash_block_layout(walk, layouts[i].block, layouts[i].position,
+					  hash_object);
+	}
 }
 
 /*
@@ -130,7 +177,6 @@ bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 {
 	HOST_WIDE_INT position;
 	struct object_block *block;
-	rtx object;
 
 	if (!anchor_address(x, &block, &position))
 		return false;
@@ -153,12 +199,11 @@ bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 		if (root == ANCHOR_ROOT_RESOLVED)
 			return true;
 	}
-	object = anchor_block_object_at(block, position);
-	if (!object) {
+	if (!anchor_block_object_at(block, position)) {
 		hash_block_layout(walk, block, position, hash_object);
 		return true;
 	}
-	hash_anchored_object(walk, object, position, hash_object);
+	hash_anchored_object(walk, block, position, hash_object);
 	return true;
 }
 

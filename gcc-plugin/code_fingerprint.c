@@ -430,6 +430,40 @@ static void hash_function_prologue_extras(struct hash_walk *walk,
 static struct string_list fn_records;
 static hash_set<nofree_string_hash> fingerprinted;
 
+static void add_fn_record(const char *name, const struct fingerprint *fp)
+{
+	string_list_add(&fn_records, xasprintf("fn %s %016" PRIx64 " %016" PRIx64, name,
+					       fp->strict, fp->noline));
+}
+
+#ifdef KSPLICE_SECTION_ANCHORS
+/* A function whose hash takes in block layouts at the end of the unit. */
+struct pending_fn {
+	const char *name;
+	struct fingerprint fp;
+	vec<pending_layout> layouts;
+};
+static vec<pending_fn *> pending_fns;
+
+static void finish_pending_fns(void)
+{
+	hash_map<rtx, unsigned> label_numbers;
+	struct hash_walk walk = {};
+	pending_fn *fn;
+	unsigned i;
+
+	FOR_EACH_VEC_ELT(pending_fns, i, fn) {
+		walk.fp = fn->fp;
+		walk.label_numbers = &label_numbers;
+		hash_pending_layouts(&walk, fn->layouts, hash_symbol_ref);
+		add_fn_record(fn->name, &walk.fp);
+		fn->layouts.release();
+		delete fn;
+	}
+	pending_fns.release();
+}
+#endif
+
 bool is_fingerprinted_function(const char *name)
 {
 	return fingerprinted.contains(name);
@@ -452,6 +486,7 @@ static void fingerprint_current_function(void)
 	walk.in_high = false;
 	walk.in_dest = false;
 	walk.anchor_regs = anchor_regs_begin(get_insns());
+	walk.layouts = new vec<pending_layout>();
 #endif
 
 	hash_function_prologue_extras(&walk, current_function_decl);
@@ -468,9 +503,23 @@ static void fingerprint_current_function(void)
 	name = symbol_without_star(IDENTIFIER_POINTER(
 		DECL_ASSEMBLER_NAME(current_function_decl)));
 	fingerprinted.add(xstrdup(name));
-	string_list_add(&fn_records,
-			xasprintf("fn %s %016" PRIx64 " %016" PRIx64, name,
-				  walk.fp.strict, walk.fp.noline));
+#ifdef KSPLICE_SECTION_ANCHORS
+	if (!walk.layouts->is_empty()) {
+		pending_fn *fn = new pending_fn;
+
+		fn->name = xstrdup(name);
+		fn->fp = walk.fp;
+		fn->layouts = vNULL;
+		fn->layouts.safe_splice(*walk.layouts);
+		pending_fns.safe_push(fn);
+		walk.layouts->release();
+		delete walk.layouts;
+		return;
+	}
+	walk.layouts->release();
+	delete walk.layouts;
+#endif
+	add_fn_record(name, &walk.fp);
 }
 
 static const pass_data fingerprint_pass_data = {
@@ -510,6 +559,9 @@ void emit_code_records(void)
 {
 	size_t i;
 
+#ifdef KSPLICE_SECTION_ANCHORS
+	finish_pending_fns();
+#endif
 	string_list_sort(&fn_records);
 	for (i = 0; i < fn_records.nr; i++)
 		emit_section_line("%s", fn_records.items[i]);

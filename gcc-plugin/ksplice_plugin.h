@@ -58,6 +58,18 @@ void hash_u64(struct fingerprint *fp, uint64_t value);
 void hash_bytes(struct fingerprint *fp, const void *data, size_t len);
 void hash_string(struct fingerprint *fp, const char *str);
 
+#ifdef KSPLICE_SECTION_ANCHORS
+/*
+ * A block's layout, which a function's hash takes in at the end of the
+ * unit (anchors.c): once every object is placed, as in any build.
+ */
+struct pending_layout {
+	struct object_block *block;
+	HOST_WIDE_INT position;
+	bool object_only;	/* the object there, not the whole layout */
+};
+#endif
+
 /*
  * State of one hash over code or data.  Lines: an immediate equal to the
  * source line of INSN (code) or to DATA_LINE (a data object's own line)
@@ -74,6 +86,7 @@ struct hash_walk {
 	bool in_high;		/* inside a HIGH: a page's address */
 	bool in_dest;		/* a register set, not read */
 	struct anchor_regs *anchor_regs;	/* registers holding anchors */
+	vec<pending_layout> *layouts;	/* NULL: hash a layout at once */
 #endif
 };
 
@@ -84,8 +97,10 @@ bool hash_anchor_reference(struct hash_walk *walk, const_rtx x,
 			   hash_object_fn hash_object);
 bool anchor_address(const_rtx x, struct object_block **block, HOST_WIDE_INT *position);
 rtx anchor_block_object_at(struct object_block *block, HOST_WIDE_INT position);
-void hash_anchored_object(struct hash_walk *walk, const_rtx object,
+void hash_anchored_object(struct hash_walk *walk, struct object_block *block,
 			  HOST_WIDE_INT position, hash_object_fn hash_object);
+void hash_pending_layouts(struct hash_walk *walk, const vec<pending_layout> &layouts,
+			  hash_object_fn hash_object);
 
 /* anchor_regs.c: registers that hold an anchor's address. */
 enum anchor_root {

@@ -350,6 +350,15 @@ post_build()
 # of every function that reads two statics would differ from the pre
 # build's. The code patchgen copies comes from a second build without
 # anchors (below).
+# anchor_order_of OBJECT: its data objects by section and offset (16 hex
+# digits: they sort as text); empty ones are left out, as GCC puts them
+# before or after the next one at its offset (gcc-plugin/anchor_order.c).
+anchor_order_of() {
+	"${CROSS_COMPILE:-}readelf" -sW "$1" |
+		awk '$4 == "OBJECT" && $3 != 0 && $7 ~ /^[0-9]+$/ && $8 !~ /^[$.]/ {
+			print $7, $2, NR, $8 }' |
+		sort -k1,1n -k2,2 -k3,3n | cut -d' ' -f4
+}
 # GCC fills an anchor's block in the order the file's functions first
 # use its objects: a fix that uses one earlier moves the others, and a
 # function that reaches them from the anchor around a loop would look
@@ -361,9 +370,7 @@ if [ "$ARCH" = arm64 ]; then
 		src=$(sed -n 's/^source_[^ ]* := //p' "$prein/$(kbuild_file "$o" cmd)" 2>/dev/null)
 		[ -n "$src" ] && [ -f "$prein/$o" ] || continue
 		mkdir -p "$anchor_order/$(dirname "$src")"
-		"${CROSS_COMPILE:-}nm" -n --defined-only "$prein/$o" |
-			awk '$2 ~ /^[bBdDrRgGsS]$/ && $3 !~ /^[$.]/ { print $3 }' \
-			> "$anchor_order/$src.anchors"
+		anchor_order_of "$prein/$o" > "$anchor_order/$src.anchors"
 	done
 	post_build "-ffunction-sections -fplugin-arg-ksplice_plugin-anchor-order=$anchor_order"
 else
