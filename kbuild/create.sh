@@ -344,12 +344,6 @@ post_build()
 	fi
 	progress_stop
 }
-# On arm64, the build whose fingerprints are compared keeps the pre
-# build's data sections: GCC reaches static data there from section
-# anchors, one per data section, and with a section per object the code
-# of every function that reads two statics would differ from the pre
-# build's. The code patchgen copies comes from a second build without
-# anchors (below).
 # anchor_order_of OBJECT: its data objects by section and offset (16 hex
 # digits: they sort as text); empty ones are left out, as GCC puts them
 # before or after the next one at its offset (gcc-plugin/anchor_order.c).
@@ -359,6 +353,13 @@ anchor_order_of() {
 			print $7, $2, NR, $8 }' |
 		sort -k1,1n -k2,2 -k3,3n | cut -d' ' -f4
 }
+# On arm64, the build whose fingerprints are compared keeps the pre
+# build's data sections: GCC reaches static data there from section
+# anchors, one per data section, and with a section per object the code
+# of every function that reads two statics would differ from the pre
+# build's. The code patchgen copies comes from a second build without
+# anchors (below).
+#
 # GCC fills an anchor's block in the order the file's functions first
 # use its objects: a fix that uses one earlier moves the others, and a
 # function that reaches them from the anchor around a loop would look
@@ -421,7 +422,6 @@ fi
 	say "warning: kbuild also rewrote ${left_changed[*]}, which create does not put back"
 ms_rebuild=$(( $(now_ms) - start_ms_rebuild ))
 say "rebuilt in $(( ms_rebuild / 1000 ))s; tree restored"
-
 
 # With CONFIG_MODVERSIONS kbuild records each exported symbol's CRC (a
 # hash of its C type) in the object's .cmd file. A changed CRC means
